@@ -1,0 +1,27 @@
+package dev.preflight.topology;
+
+import java.util.List;
+
+/** An ECS service on Fargate with its task definition (one container) and deployment settings. */
+public record EcsService(
+        String image,
+        Integer cpu,
+        Integer memory,
+        Integer desiredCount,
+        List<String> subnets,
+        List<String> securityGroups,
+        String executionRole,
+        String taskRole,
+        String targetGroup,
+        Integer healthCheckGracePeriodSeconds,
+        Container container,
+        DeploymentConfiguration deployment,
+        Autoscaling autoscaling) {
+    public EcsService {
+        desiredCount = desiredCount == null ? 1 : desiredCount;
+        subnets = Maps.copy(subnets);
+        securityGroups = Maps.copy(securityGroups);
+        healthCheckGracePeriodSeconds = healthCheckGracePeriodSeconds == null ? 0 : healthCheckGracePeriodSeconds;
+        deployment = deployment == null ? new DeploymentConfiguration(null, null, null) : deployment;
+    }
+}

@@ -1,0 +1,4 @@
+package dev.preflight.topology;
+
+public record LogGroup(Integer retentionInDays) {
+}

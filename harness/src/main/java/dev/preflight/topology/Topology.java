@@ -1,0 +1,38 @@
+package dev.preflight.topology;
+
+import java.util.Map;
+
+/**
+ * One environment of the reference architecture (base.yaml merged with its overlay), immutable and
+ * validated. Field names follow the YAML, which follows AWS's own terms.
+ */
+public record Topology(
+        String project,
+        String environment,
+        String region,
+        Network network,
+        Ecr ecr,
+        Logs logs,
+        Map<String, Secret> secrets,
+        Map<String, DbInstance> rds,
+        Map<String, CacheCluster> elasticache,
+        Map<String, Bucket> s3,
+        Iam iam,
+        LoadBalancer loadBalancer,
+        Ecs ecs) {
+
+    public Topology {
+        secrets = Maps.copy(secrets);
+        rds = Maps.copy(rds);
+        elasticache = Maps.copy(elasticache);
+        s3 = Maps.copy(s3);
+        ecr = ecr == null ? new Ecr(null) : ecr;
+        logs = logs == null ? new Logs(null) : logs;
+        iam = iam == null ? new Iam(null) : iam;
+    }
+
+    /** The AWS names of this environment's resources. */
+    public Naming naming() {
+        return new Naming(project, environment);
+    }
+}

@@ -1,0 +1,221 @@
+package dev.preflight.topology;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Reads {@code base.yaml} and {@code environments/<env>.yaml} from a topology folder, merges the
+ * overlay into the base, binds the result to the immutable model and validates it. Every failure is
+ * a {@link TopologyException} naming the file and the path in it.
+ */
+public final class TopologyLoader {
+
+    public static final String BASE_FILE = "base.yaml";
+    public static final String ENVIRONMENTS_DIR = "environments";
+
+    private final YAMLMapper mapper;
+
+    public TopologyLoader() {
+        mapper = YAMLMapper.builder()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .build();
+    }
+
+    /** Loads and validates one environment; throws {@link TopologyException} on any problem. */
+    public Topology load(Path dir, String environment) {
+        Path baseFile = dir.resolve(BASE_FILE);
+        Path overlayFile = dir.resolve(ENVIRONMENTS_DIR).resolve(environment + ".yaml");
+        if (!Files.isRegularFile(baseFile)) {
+            throw new TopologyException(new TopologyException.Problem(baseFile, "", "file not found",
+                    "point the harness at a topology folder holding base.yaml (preflight.topology.dir)"));
+        }
+        if (!Files.isRegularFile(overlayFile)) {
+            throw new TopologyException(new TopologyException.Problem(overlayFile, "",
+                    "unknown environment '" + environment + "'",
+                    "use one of " + environments(dir) + " or add " + ENVIRONMENTS_DIR + "/" + environment + ".yaml"));
+        }
+        ObjectNode base = read(baseFile);
+        ObjectNode overlay = read(overlayFile);
+        SourceMap sources = new SourceMap(baseFile, overlayFile, overlay);
+
+        // Typos in the base are reported against the base before the overlay hides them.
+        bind(base.deepCopy(), environment, sources.baseOnly());
+        List<TopologyException.Problem> shapeProblems = new ArrayList<>();
+        checkOverlayShape(base, overlay, "", overlayFile, shapeProblems);
+        if (!shapeProblems.isEmpty()) {
+            throw new TopologyException(shapeProblems);
+        }
+        ObjectNode merged = base.deepCopy();
+        merge(merged, overlay);
+        Topology topology = bind(merged, environment, sources);
+        List<TopologyException.Problem> problems = new TopologyValidator(topology, sources).validate();
+        if (!problems.isEmpty()) {
+            throw new TopologyException(problems);
+        }
+        return topology;
+    }
+
+    /** The environments a folder defines, by overlay file name, sorted. */
+    public static List<String> environments(Path dir) {
+        Path envDir = dir.resolve(ENVIRONMENTS_DIR);
+        if (!Files.isDirectory(envDir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(envDir)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".yaml"))
+                    .map(n -> n.substring(0, n.length() - ".yaml".length()))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private ObjectNode read(Path file) {
+        JsonNode node;
+        try {
+            node = mapper.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
+            String message = e.getOriginalMessage();
+            String fix = message.startsWith("Duplicate field")
+                    ? "give each resource a unique name (a key may appear only once in a mapping)"
+                    : "correct the YAML syntax";
+            throw new TopologyException(new TopologyException.Problem(file, where, message, fix));
+        } catch (IOException e) {
+            throw new TopologyException(new TopologyException.Problem(file, "", "cannot read: " + e.getMessage(),
+                    "check the file exists and is readable"));
+        }
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return mapper.createObjectNode();
+        }
+        if (!node.isObject()) {
+            throw new TopologyException(new TopologyException.Problem(file, "", "the document is not a mapping",
+                    "start the file with top-level keys such as 'network:' and 'ecs:'"));
+        }
+        return (ObjectNode) node;
+    }
+
+    /** An overlay changes values; it never adds resources or keys the base does not have. */
+    private static void checkOverlayShape(JsonNode base, JsonNode overlay, String path, Path overlayFile,
+                                          List<TopologyException.Problem> problems) {
+        if (!overlay.isObject()) {
+            return;
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = overlay.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String childPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+            JsonNode baseChild = base == null ? null : base.get(field.getKey());
+            if (baseChild == null || baseChild.isNull()) {
+                Collection<String> known = new ArrayList<>();
+                if (base != null) {
+                    base.fieldNames().forEachRemaining(known::add);
+                }
+                String hint = Suggestions.closest(field.getKey(), known)
+                        .map(s -> "did you mean '" + s + "'? ").orElse("");
+                problems.add(new TopologyException.Problem(overlayFile, childPath,
+                        "'" + field.getKey() + "' is not in base.yaml; an overlay may only change values the base defines",
+                        hint + "declare it in base.yaml first (every environment has the same shape)"));
+            } else if (field.getValue().isObject() && baseChild.isObject()) {
+                checkOverlayShape(baseChild, field.getValue(), childPath, overlayFile, problems);
+            }
+        }
+    }
+
+    /** Deep merge: objects merge key by key; scalars and lists in the overlay replace the base's. */
+    private static void merge(ObjectNode target, JsonNode overlay) {
+        overlay.fields().forEachRemaining(field -> {
+            JsonNode existing = target.get(field.getKey());
+            if (existing != null && existing.isObject() && field.getValue().isObject()) {
+                merge((ObjectNode) existing, field.getValue());
+            } else {
+                target.set(field.getKey(), field.getValue());
+            }
+        });
+    }
+
+    private Topology bind(ObjectNode tree, String environment, SourceMap sources) {
+        if (tree.has("environment")) {
+            throw new TopologyException(new TopologyException.Problem(sources.fileFor("environment"), "environment",
+                    "the environment is named by its overlay file, not in the YAML",
+                    "remove the 'environment' key"));
+        }
+        tree.put("environment", environment);
+        try {
+            return mapper.treeToValue(tree, Topology.class);
+        } catch (UnrecognizedPropertyException e) {
+            String path = SourceMap.pathOf(e.getPath());
+            Collection<String> known = e.getKnownPropertyIds().stream().map(Object::toString)
+                    .filter(k -> !k.equals("environment")).sorted(Comparator.naturalOrder()).toList();
+            String fix = Suggestions.closest(e.getPropertyName(), known)
+                    .map(s -> "did you mean '" + s + "'?")
+                    .orElse("use one of " + known);
+            throw new TopologyException(new TopologyException.Problem(sources.fileFor(path), path,
+                    "unknown key '" + e.getPropertyName() + "'", fix));
+        } catch (InvalidFormatException e) {
+            String path = SourceMap.pathOf(e.getPath());
+            throw new TopologyException(new TopologyException.Problem(sources.fileFor(path), path,
+                    "'" + e.getValue() + "' is not a valid " + simpleType(e.getTargetType()),
+                    "write a " + simpleType(e.getTargetType()) + " value"));
+        } catch (MismatchedInputException e) {
+            String path = SourceMap.pathOf(e.getPath());
+            String expected = simpleType(e.getTargetType());
+            throw new TopologyException(new TopologyException.Problem(sources.fileFor(path), path,
+                    "expected " + expected, "write a " + expected + " here"));
+        } catch (JsonMappingException e) {
+            String path = SourceMap.pathOf(e.getPath());
+            throw new TopologyException(new TopologyException.Problem(sources.fileFor(path), path,
+                    e.getOriginalMessage(), "correct the value"));
+        } catch (IOException e) {
+            throw new TopologyException(new TopologyException.Problem(sources.baseFile(), "", e.getMessage(),
+                    "correct the file"));
+        }
+    }
+
+    private static String simpleType(Class<?> type) {
+        if (type == null) {
+            return "value";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class) {
+            return "whole number";
+        }
+        if (type == Double.class || type == double.class) {
+            return "number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "boolean (true or false)";
+        }
+        if (type == String.class) {
+            return "string";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "list";
+        }
+        return "mapping";
+    }
+}
