@@ -28,6 +28,10 @@ public final class SourceMap {
         return baseFile;
     }
 
+    public Path overlayFile() {
+        return overlayFile;
+    }
+
     public Path fileFor(String path) {
         if (overlay == null || path.isEmpty()) {
             return baseFile;
