@@ -1,0 +1,154 @@
+package dev.preflight.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The three backing services of a run, started together and stopped together (in reverse order),
+ * also on failure and on Ctrl-C. {@link #shared()} gives one set per JVM.
+ */
+public final class Engines implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Engines.class);
+    private static Engines shared;
+
+    private final EngineKind kind;
+    private final AwsEngine aws;
+    private final PostgresEngine postgres;
+    private final RedisEngine redis;
+    private final ProcessLedger ledger;
+    private final Path runDir;
+    private Thread shutdownHook;
+    private boolean started;
+
+    Engines(EngineKind kind, AwsEngine aws, PostgresEngine postgres, RedisEngine redis, ProcessLedger ledger, Path runDir) {
+        this.kind = kind;
+        this.aws = aws;
+        this.postgres = postgres;
+        this.redis = redis;
+        this.ledger = ledger;
+        this.runDir = runDir;
+    }
+
+    /** The engines of this JVM, started on first use and stopped when the JVM exits. */
+    public static synchronized Engines shared() {
+        if (shared == null || !shared.started) {
+            shared = create(EngineSettings.fromSystem());
+            shared.start();
+        }
+        return shared;
+    }
+
+    /**
+     * Builds (without starting) the engines the settings choose. Reaps what crashed runs left first,
+     * so a new run never trips over an old one.
+     */
+    public static Engines create(EngineSettings settings) {
+        EngineKind kind = settings.kind();
+        ProcessLedger ledger = ProcessLedger.standard();
+        int reaped = ledger.reapOrphans();
+        if (reaped > 0) {
+            LOG.warn("Stopped {} process(es) left by an earlier run that was killed", reaped);
+        }
+        Path runDir;
+        try {
+            runDir = Files.createTempDirectory("preflight-run-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the run folder", e);
+        }
+        ledger.trackDirectory(runDir);
+        return EngineFactory.build(kind, settings, ledger, runDir);
+    }
+
+    public synchronized Engines start() {
+        if (started) {
+            return this;
+        }
+        shutdownHook = new Thread(this::closeQuietly, "preflight-engines-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        try {
+            // Start the three side by side: each spends most of its time waiting for a process.
+            CompletableFuture.allOf(
+                    CompletableFuture.runAsync(aws::start),
+                    CompletableFuture.runAsync(postgres::start),
+                    CompletableFuture.runAsync(redis::start)).join();
+        } catch (CompletionException e) {
+            close();
+            throw e.getCause() instanceof RuntimeException r ? r : new EngineException(e.getMessage(), e);
+        }
+        started = true;
+        return this;
+    }
+
+    public EngineKind kind() {
+        return kind;
+    }
+
+    public AwsEngine aws() {
+        return aws;
+    }
+
+    public PostgresEngine postgres() {
+        return postgres;
+    }
+
+    public RedisEngine redis() {
+        return redis;
+    }
+
+    /** The run folder: logs and data of this run; deleted on close. */
+    public Path runDir() {
+        return runDir;
+    }
+
+    public ProcessLedger ledger() {
+        return ledger;
+    }
+
+    public List<String> describe() {
+        return List.of("aws: " + aws.description(), "postgres: " + postgres.description(), "redis: " + redis.description());
+    }
+
+    @Override
+    public synchronized void close() {
+        List<RuntimeException> failures = new ArrayList<>();
+        for (Engine engine : List.<Engine>of(redis, postgres, aws)) {
+            try {
+                engine.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        ProcessLedger.deleteTree(runDir);
+        ledger.forgetDirectory(runDir);
+        if (failures.isEmpty()) {
+            ledger.clear();
+        }
+        started = false;
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already shutting down
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            System.err.println("preflight: cleanup failed: " + e.getMessage());
+        }
+    }
+}
