@@ -31,6 +31,11 @@ public record Topology(
         iam = iam == null ? new Iam(null) : iam;
     }
 
+    /** The same environment under another project name: a separate copy in the same engines. */
+    public Topology withProject(String newProject) {
+        return new Topology(newProject, environment, region, network, ecr, logs, secrets, rds, elasticache, s3, iam, loadBalancer, ecs);
+    }
+
     /** The AWS names of this environment's resources. */
     public Naming naming() {
         return new Naming(project, environment);

@@ -64,11 +64,13 @@ public final class TopologyLoader {
         bind(base.deepCopy(), environment, sources.baseOnly());
         List<TopologyException.Problem> shapeProblems = new ArrayList<>();
         checkOverlayShape(base, overlay, "", overlayFile, shapeProblems);
-        if (!shapeProblems.isEmpty()) {
-            throw new TopologyException(shapeProblems);
-        }
         ObjectNode merged = base.deepCopy();
         merge(merged, overlay);
+        if (!shapeProblems.isEmpty()) {
+            // A key the model does not know at all is a typo: binding reports it with the model's did-you-mean.
+            bind(merged.deepCopy(), environment, sources);
+            throw new TopologyException(shapeProblems);
+        }
         Topology topology = bind(merged, environment, sources);
         List<TopologyException.Problem> problems = new TopologyValidator(topology, sources).validate();
         if (!problems.isEmpty()) {

@@ -128,7 +128,8 @@ final class TopologyValidator {
                 if (cidr != null) {
                     subnetCidrs.put(entry.getKey(), cidr);
                     if (vpc != null && !vpc.contains(cidr)) {
-                        problem(path + ".cidr", "subnet CIDR " + cidr + " is not inside the VPC CIDR " + vpc,
+                        problem(path + ".cidr", "subnet '" + entry.getKey() + "' (" + cidr
+                                        + ") is not inside the VPC CIDR " + vpc,
                                 "choose a block inside " + vpc + " or widen network.vpc.cidr", "network.vpc.cidr");
                     }
                 }
@@ -1217,6 +1218,17 @@ final class TopologyValidator {
         for (int i = 0; i < names.size(); i++) {
             reference(path + "[" + i + "]", names.get(i), "subnet", subnets().keySet(), "network.subnets");
         }
+        listedOnce(path, names);
+    }
+
+    private void listedOnce(String path, List<String> names) {
+        for (int i = 0; i < names.size(); i++) {
+            int first = names.indexOf(names.get(i));
+            if (first < i) {
+                problem(path + "[" + i + "]", "'" + names.get(i) + "' is listed twice (also at [" + first + "])",
+                        "list each name once");
+            }
+        }
     }
 
     /** Subnets of a resource: at least one, all known, spanning {@code zones} availability zones. */
@@ -1228,7 +1240,7 @@ final class TopologyValidator {
         }
         subnetReferences(path, names);
         Set<String> azs = new TreeSet<>();
-        for (String name : names) {
+        for (String name : new LinkedHashSet<>(names)) {
             Subnet subnet = subnets().get(name);
             if (subnet == null || subnet.availabilityZone() == null) {
                 return;
@@ -1265,6 +1277,7 @@ final class TopologyValidator {
         for (int i = 0; i < names.size(); i++) {
             reference(path + "[" + i + "]", names.get(i), "security group", securityGroups(), "network.securityGroups");
         }
+        listedOnce(path, names);
     }
 
     /**
@@ -1346,9 +1359,10 @@ final class TopologyValidator {
         if (value == null || allowed.contains(value)) {
             return true;
         }
-        String hint = Suggestions.closest(value, allowed).map(s -> "did you mean '" + s + "'? ").orElse("");
-        problem(path, what + " '" + value + "' is not supported", hint + "use " + (allowed.size() == 1
-                ? allowed.get(0) : "one of " + String.join(", ", allowed)));
+        String choices = allowed.size() == 1 ? allowed.get(0) : "one of " + String.join(", ", allowed);
+        problem(path, what + " '" + value + "' is not supported", Suggestions.closest(value, allowed)
+                .map(s -> "did you mean '" + s + "'? (supported: " + String.join(", ", allowed) + ")")
+                .orElse("use " + choices));
         return false;
     }
 

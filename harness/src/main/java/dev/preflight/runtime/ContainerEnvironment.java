@@ -1,0 +1,29 @@
+package dev.preflight.runtime;
+
+import dev.preflight.aws.AwsClients;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+
+/**
+ * The environment ECS gives a container: its task definition's environment, its secrets resolved
+ * from Secrets Manager at start, its port, and the endpoint and credentials of the AWS engine in
+ * place of the task role's (what the SDK inside the container would get from the metadata endpoint).
+ */
+public final class ContainerEnvironment {
+    private ContainerEnvironment() {
+    }
+
+    public static Map<String, String> of(ContainerDefinition container, SecretResolver secrets, AwsClients aws, int port) {
+        Map<String, String> env = new LinkedHashMap<>();
+        container.environment().forEach(kv -> env.put(kv.name(), kv.value()));
+        container.secrets().forEach(s -> env.put(s.name(), secrets.resolve(s.name(), s.valueFrom())));
+        env.put("PORT", Integer.toString(port));
+        env.put("AWS_ENDPOINT_URL", aws.endpoint().toString());
+        env.put("AWS_REGION", aws.region().id());
+        env.put("AWS_DEFAULT_REGION", aws.region().id());
+        env.put("AWS_ACCESS_KEY_ID", aws.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", aws.secretAccessKey());
+        return env;
+    }
+}

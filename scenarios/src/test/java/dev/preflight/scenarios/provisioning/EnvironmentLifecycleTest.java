@@ -1,0 +1,65 @@
+package dev.preflight.scenarios.provisioning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.preflight.engine.Engines;
+import dev.preflight.environment.Environment;
+import dev.preflight.environment.TopologyLocator;
+import dev.preflight.junit.PreflightEnvironment;
+import dev.preflight.provision.Change;
+import dev.preflight.provision.PostgresAdmin;
+import dev.preflight.provision.ProvisionResult;
+import dev.preflight.provision.ResourceInventory;
+import dev.preflight.topology.Topology;
+import dev.preflight.topology.TopologyLoader;
+import org.junit.jupiter.api.Test;
+
+/** Apply is idempotent; plan changes nothing; destroy removes everything apply created. */
+@PreflightEnvironment("dev")
+class EnvironmentLifecycleTest {
+
+    @Test
+    void applyingTwiceIsANoOp(Environment env) {
+        int before = env.aws().mutatingCalls();
+        ProvisionResult second = env.apply();
+        assertThat(second.changes()).as("changes of a second apply").allMatch(c -> c.action() == Change.Action.UNCHANGED);
+        assertThat(second.count(Change.Action.UNCHANGED)).isPositive();
+        assertThat(env.aws().counter().operations().subList(before, env.aws().mutatingCalls()))
+                .as("mutating AWS calls made by a second apply").isEmpty();
+    }
+
+    @Test
+    void planOfAFreshCopyCreatesEverythingAndChangesNothing(Engines engines) {
+        Topology topology = new TopologyLoader().load(TopologyLocator.topologyDir(), "dev").withProject("plancheck");
+        try (Environment env = Environment.attach(topology, engines, null)) {
+            ProvisionResult plan = env.plan();
+            assertThat(plan.count(Change.Action.CREATE)).isPositive();
+            assertThat(plan.changed()).isEqualTo(plan.count(Change.Action.CREATE));
+            assertThat(env.aws().mutatingCalls()).as("mutating calls made by a plan").isZero();
+            assertThat(ResourceInventory.find(env.aws(), "plancheck", "plancheck-")).isEmpty();
+        }
+    }
+
+    @Test
+    void destroyLeavesNoProjectResourceInAnyService(Engines engines) {
+        Topology topology = new TopologyLoader().load(TopologyLocator.topologyDir(), "dev").withProject("lifecycle");
+        Environment env = Environment.provision(topology, engines, System.out);
+        long created = env.lastApply().count(Change.Action.CREATE);
+        try {
+            String database = env.database("app-db").dbname();
+            String role = env.database("app-db").username();
+            assertThat(ResourceInventory.find(env.aws(), "lifecycle", "lifecycle-")).as("resources after apply").isNotEmpty();
+            assertThat(env.apply().changed()).as("changes of a second apply").isZero();
+
+            ProvisionResult destroyed = env.destroy();
+            assertThat(destroyed.count(Change.Action.DELETE)).as("resources deleted").isGreaterThanOrEqualTo(created);
+            assertThat(ResourceInventory.find(env.aws(), "lifecycle", "lifecycle-")).as("resources left after destroy").isEmpty();
+            PostgresAdmin admin = new PostgresAdmin(engines.postgres());
+            assertThat(admin.databaseExists(database)).as("real database %s after destroy", database).isFalse();
+            assertThat(admin.roleExists(role)).as("real role %s after destroy", role).isFalse();
+            assertThat(env.destroy().changed()).as("a second destroy finds nothing to delete").isZero();
+        } finally {
+            env.close();
+        }
+    }
+}
