@@ -1,0 +1,31 @@
+# Preflight: the README's commands. Each one installs what it needs first (scripts/setup.sh).
+ENV ?= dev
+MVN ?= mvn -B -ntp
+
+.PHONY: setup run test up down clean
+
+setup:
+	@./scripts/setup.sh
+
+## run: embedded engines, provision dev, run the scenario suite, print a summary
+run: setup
+	$(MVN) verify -pl scenarios -am -Dtest='dev.preflight.scenarios.**' -Dsurefire.failIfNoSpecifiedTests=false
+
+## test: the full build and every test (what CI runs)
+test: setup
+	$(MVN) verify
+
+## up: keep one environment running (ENV=dev|staging|prod) and print how to reach it, until Ctrl-C
+up: setup
+	$(MVN) -q install -DskipTests
+	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	java -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli up --env $(ENV)
+
+## down: stop whatever a killed run left behind (processes and temp folders)
+down:
+	$(MVN) -q install -DskipTests
+	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	java -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli down
+
+clean:
+	$(MVN) -q clean
