@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -189,6 +190,13 @@ public final class TopologyLoader {
             String expected = simpleType(e.getTargetType());
             throw new TopologyException(new TopologyException.Problem(sources.fileFor(path), path,
                     "expected " + expected, "write a " + expected + " here"));
+        } catch (ValueInstantiationException e) {
+            // The records copy their lists with List.copyOf, which refuses a null element.
+            String path = SourceMap.pathOf(e.getPath());
+            String message = e.getCause() instanceof NullPointerException
+                    ? "a list here has an empty entry" : e.getOriginalMessage();
+            throw new TopologyException(new TopologyException.Problem(sources.fileFor(path), path, message,
+                    "remove the empty entry (a bare '-', '~' or 'null' in a list)"));
         } catch (JsonMappingException e) {
             String path = SourceMap.pathOf(e.getPath());
             throw new TopologyException(new TopologyException.Problem(sources.fileFor(path), path,
