@@ -68,6 +68,7 @@ class LoadBalancerEcsAutoScalingTest {
             port = socket.getLocalPort();
         }
         File log = File.createTempFile("moto-lb-ecs-aas", ".log");
+        log.deleteOnExit();
         moto = new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", String.valueOf(port))
                 .redirectErrorStream(true).redirectOutput(log).start();
         URI endpoint = URI.create("http://127.0.0.1:" + port);
