@@ -3,7 +3,11 @@ package dev.preflight.provision;
 /** One resource's fate in a plan, apply or destroy. */
 public record Change(String kind, String resource, Action action, String detail) {
 
-    public enum Action { CREATE, UPDATE, UNCHANGED, DELETE }
+    public enum Action {
+        CREATE, UPDATE, UNCHANGED, DELETE,
+        /** Destroy could not remove it because the AWS engine lacks the delete call (a known emulator gap). */
+        RETAINED
+    }
 
     @Override
     public String toString() {
@@ -12,6 +16,7 @@ public record Change(String kind, String resource, Action action, String detail)
             case UPDATE -> "~";
             case DELETE -> "-";
             case UNCHANGED -> "=";
+            case RETAINED -> "!";
         };
         return sign + " " + kind + " " + resource + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")");
     }

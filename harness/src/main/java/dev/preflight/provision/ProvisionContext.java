@@ -95,6 +95,27 @@ public final class ProvisionContext {
         record(new Change(currentKind, resource, Change.Action.DELETE, ""), action);
     }
 
+    /**
+     * A delete the engine cannot perform: tries it, and when the engine answers that the operation is
+     * not implemented, records the resource as RETAINED with the reason instead of failing the destroy.
+     */
+    public void deleteOrRetain(String resource, String operation, Runnable action) {
+        if (dryRun) {
+            changes.add(new Change(currentKind, resource, Change.Action.DELETE, ""));
+            return;
+        }
+        try {
+            action.run();
+            changes.add(new Change(currentKind, resource, Change.Action.DELETE, ""));
+        } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
+            if (e.statusCode() < 500) {
+                throw new ProvisionException(new Change(currentKind, resource, Change.Action.DELETE, ""), e);
+            }
+            changes.add(new Change(currentKind, resource, Change.Action.RETAINED,
+                    "the AWS engine does not implement " + operation + " (HTTP " + e.statusCode() + ")"));
+        }
+    }
+
     private void record(Change change, Runnable action) {
         changes.add(change);
         if (!dryRun) {

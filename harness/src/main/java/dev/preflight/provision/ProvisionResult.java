@@ -19,9 +19,14 @@ public record ProvisionResult(String environment, String operation, List<Change>
         return changes.stream().filter(c -> c.action() == action).count();
     }
 
-    /** Everything that is not UNCHANGED. */
+    /** Everything created, updated or deleted. */
     public long changed() {
-        return changes.size() - count(Change.Action.UNCHANGED);
+        return count(Change.Action.CREATE) + count(Change.Action.UPDATE) + count(Change.Action.DELETE);
+    }
+
+    /** Resource names the engine could not delete (see {@link Change.Action#RETAINED}). */
+    public List<String> retained() {
+        return changes.stream().filter(c -> c.action() == Change.Action.RETAINED).map(Change::resource).toList();
     }
 
     public List<Change> of(String kind) {
@@ -38,9 +43,12 @@ public record ProvisionResult(String environment, String operation, List<Change>
     }
 
     public String summary() {
-        return String.format("%s %s: %d created, %d updated, %d unchanged, %d deleted in %.2f s", operation, environment,
+        String retained = count(Change.Action.RETAINED) == 0 ? ""
+                : ", " + count(Change.Action.RETAINED) + " retained by the engine (" + String.join("; ",
+                        changes.stream().filter(c -> c.action() == Change.Action.RETAINED).map(Change::toString).toList()) + ")";
+        return String.format("%s %s: %d created, %d updated, %d unchanged, %d deleted%s in %.2f s", operation, environment,
                 count(Change.Action.CREATE), count(Change.Action.UPDATE), count(Change.Action.UNCHANGED),
-                count(Change.Action.DELETE), total.toMillis() / 1000.0);
+                count(Change.Action.DELETE), retained, total.toMillis() / 1000.0);
     }
 
     public void print(PrintStream out) {

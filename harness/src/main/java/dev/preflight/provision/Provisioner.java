@@ -36,8 +36,10 @@ public final class Provisioner {
                 new LogResources(),
                 new S3Resources(),
                 new RdsResources(),
-                new ElastiCacheResources()
-                /* LB_ECS_AAS */);
+                new ElastiCacheResources(),
+                new LoadBalancerResources(),
+                new EcsResources(),
+                new AutoScalingResources());
     }
 
     /** What apply would do, without changing anything. */
