@@ -1,0 +1,190 @@
+package dev.preflight.alb;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.proxy.ProxyHandler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listener's data plane: Jetty's reverse {@link ProxyHandler} (which streams bodies both ways
+ * and drops hop-by-hop headers) with the ALB's decisions put in its hooks: the rule picks the target
+ * group, the group picks the target, ALB's X-Forwarded-* headers replace Jetty's Via/Forwarded, and
+ * every failure becomes ALB's 502 or 504, counted in the group's metrics.
+ */
+final class Forwarder extends ProxyHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+    private static final String EXCHANGE = Forwarder.class.getName() + ".exchange";
+    private static final String TRACE_ID = "X-Amzn-Trace-Id";
+
+    private final String where;
+    private final ListenerRules rules;
+    private final Map<String, TargetGroupRuntime> groups;
+    private final long idleTimeoutMillis;
+    private final Duration connectTimeout;
+    private final Executor executor;
+    private final Scheduler scheduler;
+
+    Forwarder(String where, ListenerRules rules, Map<String, TargetGroupRuntime> groups, long idleTimeoutMillis,
+              Duration connectTimeout, Executor executor, Scheduler scheduler) {
+        this.where = where;
+        this.rules = rules;
+        this.groups = groups;
+        this.idleTimeoutMillis = idleTimeoutMillis;
+        this.connectTimeout = connectTimeout;
+        this.executor = executor;
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    protected HttpClient newHttpClient() {
+        ClientConnector connector = new ClientConnector();
+        connector.setExecutor(executor);
+        connector.setScheduler(scheduler);
+        connector.setConnectTimeout(connectTimeout);
+        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        client.setExecutor(executor);
+        client.setScheduler(scheduler);
+        return client;
+    }
+
+    @Override
+    protected void configureHttpClient(HttpClient client) {
+        super.configureHttpClient(client);
+        client.setConnectTimeout(connectTimeout.toMillis());
+        client.setIdleTimeout(idleTimeoutMillis); // pooled keep-alive connections to targets, as ALB's idle timeout
+        client.setMaxConnectionsPerDestination(1024); // ALB does not queue in front of a target
+        client.setMaxRequestsQueuedPerDestination(8192);
+        client.setUserAgentField(null); // pass the client's User-Agent through, add none
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String groupName = rules.targetGroupFor(request.getHeaders().get(HttpHeader.HOST), request.getHttpURI().getPath());
+        TargetGroupRuntime group = groups.get(groupName);
+        Exchange exchange = group.route();
+        if (exchange == null) {
+            group.metrics().recordElbError(503);
+            ElbResponses.write(response, 503, callback);
+            return true;
+        }
+        group.metrics().recordRouted(exchange.target().id());
+        request.setAttribute(EXCHANGE, exchange);
+        // The listener connection's idle timeout must not end a request the target is still
+        // working on: the target-side idle timeout decides that, with a 504.
+        request.addIdleTimeoutListener(timeout -> false);
+        try {
+            return super.handle(request, response, callback);
+        } catch (RuntimeException | Error e) {
+            exchange.finish();
+            throw e;
+        }
+    }
+
+    @Override
+    protected HttpURI rewriteHttpURI(Request request) {
+        Target target = exchange(request).target().target();
+        return HttpURI.build(request.getHttpURI()).scheme("http").host(target.host()).port(target.port());
+    }
+
+    @Override
+    protected org.eclipse.jetty.client.Request newProxyToServerRequest(Request request, HttpURI targetUri) {
+        Exchange exchange = exchange(request);
+        org.eclipse.jetty.client.Request proxyRequest = getHttpClient()
+                .newRequest(targetUri.getHost(), targetUri.getPort())
+                .method(request.getMethod())
+                .path(targetUri.getPathQuery())
+                .idleTimeout(idleTimeoutMillis, TimeUnit.MILLISECONDS)
+                .onResponseBegin(r -> exchange.responseBegan());
+        exchange.attach(proxyRequest);
+        return proxyRequest;
+    }
+
+    /** ALB's headers instead of Jetty's Via and Forwarded: the client address appended, proto and port set. */
+    @Override
+    protected void addProxyHeaders(Request request, org.eclipse.jetty.client.Request proxyRequest) {
+        String client = Request.getRemoteAddr(request);
+        String port = String.valueOf(Request.getLocalPort(request));
+        proxyRequest.headers(headers -> {
+            String prior = headers.getFields(HttpHeader.X_FORWARDED_FOR).stream()
+                    .map(HttpField::getValue).collect(Collectors.joining(", "));
+            headers.put(HttpHeader.X_FORWARDED_FOR, prior.isBlank() ? client : prior + ", " + client);
+            headers.put(HttpHeader.X_FORWARDED_PROTO, "http");
+            headers.put(HttpHeader.X_FORWARDED_PORT, port);
+            if (!headers.contains(TRACE_ID)) {
+                headers.put(TRACE_ID, traceId());
+            }
+        });
+    }
+
+    @Override
+    protected void onServerToProxyResponseFailure(Request request, org.eclipse.jetty.client.Request proxyRequest,
+                                                  org.eclipse.jetty.client.Response targetResponse, Response response,
+                                                  Callback callback, Throwable failure) {
+        Exchange exchange = exchange(request);
+        int status = exchange.wasCut() ? 502 : ElbResponses.statusFor(failure);
+        if (exchange.finish()) {
+            exchange.group().metrics().recordElbError(status);
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: {} {} to target {} failed, answering {}", where, request.getMethod(),
+                    request.getHttpURI().getPathQuery(), exchange.target(), status, failure);
+        }
+        if (response.isCommitted()) {
+            callback.failed(failure); // the body was under way: the client sees the connection cut, as with AWS
+            return;
+        }
+        response.reset();
+        ElbResponses.write(response, status, callback);
+    }
+
+    @Override
+    protected void onProxyToClientResponseComplete(Request request, org.eclipse.jetty.client.Request proxyRequest,
+                                                   org.eclipse.jetty.client.Response targetResponse, Response response,
+                                                   Callback callback) {
+        recordTargetAnswer(exchange(request), targetResponse);
+        super.onProxyToClientResponseComplete(request, proxyRequest, targetResponse, response, callback);
+    }
+
+    @Override
+    protected void onProxyToClientResponseFailure(Request request, org.eclipse.jetty.client.Request proxyRequest,
+                                                  org.eclipse.jetty.client.Response targetResponse, Response response,
+                                                  Callback callback, Throwable failure) {
+        recordTargetAnswer(exchange(request), targetResponse); // the target answered; the client went away
+        super.onProxyToClientResponseFailure(request, proxyRequest, targetResponse, response, callback, failure);
+    }
+
+    private static void recordTargetAnswer(Exchange exchange, org.eclipse.jetty.client.Response targetResponse) {
+        if (exchange.finish() && targetResponse != null) {
+            exchange.group().metrics().recordTargetResponse(targetResponse.getStatus(), exchange.targetResponseNanos());
+        }
+    }
+
+    private Exchange exchange(Request request) {
+        Exchange exchange = (Exchange) request.getAttribute(EXCHANGE);
+        if (exchange == null) {
+            throw new IllegalStateException(where + ": request " + request.getHttpURI() + " reached the proxy without a target");
+        }
+        return exchange;
+    }
+
+    /** AWS's format: Root=1-{epoch seconds, hex}-{96 random bits, hex}. */
+    private static String traceId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return String.format("Root=1-%08x-%08x%016x", System.currentTimeMillis() / 1000, random.nextInt(), random.nextLong());
+    }
+}

@@ -1,0 +1,117 @@
+package dev.preflight.alb;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * CloudWatch's per-target-group ALB metrics, counted as requests pass:
+ * <ul>
+ *   <li>RequestCount: requests for which a target was chosen (as AWS: a 503 for an empty group
+ *       is not counted), also by target (the autoscaler's ALBRequestCountPerTarget)</li>
+ *   <li>HTTPCode_Target_5XX_Count: 5xx answered by a target</li>
+ *   <li>HTTPCode_ELB_5XX_Count: 502/503/504 made by the load balancer for this group</li>
+ *   <li>TargetResponseTime: from forwarding to the target's status line, over target answers only</li>
+ * </ul>
+ * The accessors give totals since start; {@link #snapshotAndReset()} gives the window since the
+ * previous call (what a per-minute metric publisher reads). Durations are real, compressed time.
+ */
+public final class TargetGroupMetrics {
+    /** An immutable reading of the counters over {@code period}. */
+    public record Snapshot(Duration period, long requestCount, long target5xxCount, long elb5xxCount,
+                           double averageResponseTimeMillis, Map<String, Long> requestCountByTarget,
+                           Map<Integer, Long> elb5xxByStatus) {
+        public Snapshot {
+            requestCountByTarget = Map.copyOf(requestCountByTarget);
+            elb5xxByStatus = Map.copyOf(elb5xxByStatus);
+        }
+    }
+
+    private static final class Counts {
+        final long sinceNanos = System.nanoTime();
+        long requests;
+        long target5xx;
+        long elb5xx;
+        long timedResponses;
+        long responseNanos;
+        final Map<String, Long> byTarget = new HashMap<>();
+        final Map<Integer, Long> elbByStatus = new HashMap<>();
+
+        Snapshot snapshot() {
+            double average = timedResponses == 0 ? 0 : responseNanos / 1_000_000.0 / timedResponses;
+            return new Snapshot(Duration.ofNanos(System.nanoTime() - sinceNanos), requests, target5xx, elb5xx,
+                    average, new TreeMap<>(byTarget), new TreeMap<>(elbByStatus));
+        }
+    }
+
+    private final Counts total = new Counts(); // guarded by this
+    private Counts window = new Counts(); // guarded by this
+
+    TargetGroupMetrics() {
+    }
+
+    synchronized void recordRouted(String targetId) {
+        for (Counts c : new Counts[] {total, window}) {
+            c.requests++;
+            c.byTarget.merge(targetId, 1L, Long::sum);
+        }
+    }
+
+    synchronized void recordTargetResponse(int status, long responseNanos) {
+        for (Counts c : new Counts[] {total, window}) {
+            if (status >= 500) {
+                c.target5xx++;
+            }
+            if (responseNanos >= 0) {
+                c.timedResponses++;
+                c.responseNanos += responseNanos;
+            }
+        }
+    }
+
+    synchronized void recordElbError(int status) {
+        for (Counts c : new Counts[] {total, window}) {
+            c.elb5xx++;
+            c.elbByStatus.merge(status, 1L, Long::sum);
+        }
+    }
+
+    public synchronized long requestCount() {
+        return total.requests;
+    }
+
+    public synchronized long target5xxCount() {
+        return total.target5xx;
+    }
+
+    /** 502, 503 and 504 made by the load balancer (not by a target). */
+    public synchronized long elb5xxCount() {
+        return total.elb5xx;
+    }
+
+    public synchronized double averageResponseTimeMillis() {
+        return total.snapshot().averageResponseTimeMillis();
+    }
+
+    public synchronized Map<String, Long> requestCountByTarget() {
+        return Map.copyOf(total.byTarget);
+    }
+
+    /** Totals since the load balancer started. */
+    public synchronized Snapshot snapshot() {
+        return total.snapshot();
+    }
+
+    /** The window since the previous call (or the start), and a new window begins. */
+    public synchronized Snapshot snapshotAndReset() {
+        Snapshot snapshot = window.snapshot();
+        window = new Counts();
+        return snapshot;
+    }
+
+    @Override
+    public String toString() {
+        return snapshot().toString();
+    }
+}
