@@ -97,7 +97,7 @@ final class ElastiCacheResources implements ResourceKind {
     static Optional<software.amazon.awssdk.services.elasticache.model.CacheCluster> find(ElastiCacheClient cache, String id) {
         try {
             return cache.describeCacheClusters(r -> r.cacheClusterId(id)).cacheClusters().stream()
-                    .filter(c -> !"deleted".equals(c.cacheClusterStatus())).findFirst();
+                    .filter(c -> !"deleted".equals(c.cacheClusterStatus()) && !"deleting".equals(c.cacheClusterStatus())).findFirst();
         } catch (CacheClusterNotFoundException e) {
             return Optional.empty();
         }

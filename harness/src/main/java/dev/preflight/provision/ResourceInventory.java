@@ -35,11 +35,13 @@ public final class ResourceInventory {
         add(found, "log group", () -> aws.logs().describeLogGroups(r -> r.logGroupNamePrefix("/ecs/" + prefix)).logGroups().stream()
                 .map(g -> g.logGroupName()).toList());
         add(found, "s3 bucket", () -> aws.s3().listBuckets().buckets().stream().map(b -> b.name()).filter(n -> n.startsWith(prefix)).toList());
-        add(found, "rds instance", () -> aws.rds().describeDBInstances().dbInstances().stream().map(d -> d.dbInstanceIdentifier())
+        add(found, "rds instance", () -> aws.rds().describeDBInstances().dbInstances().stream()
+                .filter(d -> !List.of("deleting", "deleted").contains(d.dbInstanceStatus())).map(d -> d.dbInstanceIdentifier())
                 .filter(n -> n.startsWith(prefix)).toList());
         add(found, "rds subnet group", () -> aws.rds().describeDBSubnetGroups().dbSubnetGroups().stream().map(g -> g.dbSubnetGroupName())
                 .filter(n -> n.startsWith(prefix)).toList());
         add(found, "elasticache cluster", () -> aws.elastiCache().describeCacheClusters().cacheClusters().stream()
+                .filter(c -> !List.of("deleting", "deleted").contains(c.cacheClusterStatus()))
                 .map(c -> c.cacheClusterId()).filter(n -> n.startsWith(prefix)).toList());
         add(found, "elasticache subnet group", () -> aws.elastiCache().describeCacheSubnetGroups().cacheSubnetGroups().stream()
                 .map(g -> g.cacheSubnetGroupName()).filter(n -> n.startsWith(prefix)).toList());

@@ -46,6 +46,15 @@ class SampleAppScenarioTest {
         Path log = Files.createTempFile(env.engines().runDir(), "api-task-", ".log");
         String java = ProcessHandle.current().info().command().orElse("java");
         try (LocalProcess app = LocalProcess.start("api", List.of(java, "-jar", appJar()), variables, log, env.engines().ledger())) {
+            exercise(env, app, port, log);
+        } catch (AssertionError | Exception e) {
+            // The task's own log says why it failed; it lives in the run folder, which is removed at the end.
+            throw new AssertionError(e.getMessage() + "\n--- api task log ---\n" + Files.readString(log), e);
+        }
+    }
+
+    private static void exercise(Environment env, LocalProcess app, int port, Path log) throws Exception {
+        {
             URI base = URI.create("http://127.0.0.1:" + port);
             await("sample app health on " + base).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                     .until(() -> app.isAlive() && status(get(base, "/health")) == 200);
@@ -94,7 +103,7 @@ class SampleAppScenarioTest {
     private static HttpResponse<String> send(URI base, String path, String method, String body) throws IOException, InterruptedException {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body);
-        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).method(method, publisher).build(),
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).method(method, publisher).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -214,7 +214,9 @@ final class DeclaredStateCheck {
         String cluster = naming.of(topology.ecs().cluster());
         for (Map.Entry<String, EcsService> e : topology.ecs().services().entrySet()) {
             EcsService declared = e.getValue();
-            Service service = aws.ecs().describeServices(r -> r.cluster(cluster).services(e.getKey())).services().get(0);
+            var services = aws.ecs().describeServices(r -> r.cluster(cluster).services(naming.of(e.getKey()))).services();
+            assertThat(services).as("ECS service %s in cluster %s", naming.of(e.getKey()), cluster).hasSize(1);
+            Service service = services.get(0);
             assertThat(service.status()).isEqualTo("ACTIVE");
             assertThat(service.desiredCount()).as("desired count of %s", e.getKey()).isEqualTo(declared.desiredCount());
             assertThat(service.launchTypeAsString()).isEqualTo("FARGATE");
@@ -241,7 +243,7 @@ final class DeclaredStateCheck {
             if (declared == null) {
                 continue;
             }
-            String resourceId = "service/" + cluster + "/" + e.getKey();
+            String resourceId = "service/" + cluster + "/" + naming.of(e.getKey());
             var targets = aws.autoScaling().describeScalableTargets(r -> r.serviceNamespace("ecs").resourceIds(resourceId)).scalableTargets();
             assertThat(targets).as("scalable target of %s", e.getKey()).hasSize(1);
             assertThat(targets.get(0).minCapacity()).as("min of %s", e.getKey()).isEqualTo(declared.min());
