@@ -1,0 +1,39 @@
+package dev.preflight.report;
+
+/** Escaping of text put into HTML, for element content and quoted attribute values alike. */
+final class Html {
+    private Html() {
+    }
+
+    static String escape(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> {
+                    // control characters other than tab and line breaks are not allowed in HTML text
+                    if (c < ' ' && c != '\n' && c != '\r' && c != '\t') {
+                        out.append('\uFFFD');
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** The inverse of {@link #escape} for what it produces; used to read our own pages back. */
+    static String unescape(String html) {
+        return html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+                .replace("&amp;", "&");
+    }
+}

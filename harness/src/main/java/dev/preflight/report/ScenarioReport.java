@@ -1,0 +1,194 @@
+package dev.preflight.report;
+
+import dev.preflight.traffic.LoadRun;
+import dev.preflight.traffic.RequestRecord;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What happened in one scenario, for a person: an HTML page with a timeline (requests per second,
+ * p99 latency, extra series such as running tasks per version), the events drawn on every chart,
+ * free-text sections and the verdict, linked from the folder's {@code index.html}.
+ *
+ * <pre>{@code
+ * ScenarioReport.named("Rolling deploy keeps serving")
+ *         .requests(run.records(), run.startedAt())
+ *         .series("tasks", "running v2", samples)
+ *         .event(deployStarted, "deploy v2 started")
+ *         .verdict(summary.failed() == 0, summary.describe())
+ *         .write(ScenarioReport.defaultDir());
+ * }</pre>
+ *
+ * Build a report on one thread; {@link #write} may run from many threads and JVMs at once.
+ */
+public final class ScenarioReport {
+    public static final String DIR_PROPERTY = "preflight.report.dir";
+    static final String INDEX = "index.html";
+
+    record Event(Instant at, String label) {
+    }
+
+    record Section(String heading, String text) {
+    }
+
+    private final String title;
+    private final String slug;
+    private List<RequestRecord> records;
+    private Instant runStart;
+    private final Map<String, Map<String, List<Sample>>> charts = new LinkedHashMap<>();
+    private final List<Event> events = new ArrayList<>();
+    private final List<Section> sections = new ArrayList<>();
+    private Boolean passed;
+    private String verdictSummary = "";
+
+    private ScenarioReport(String title) {
+        this.title = title;
+        this.slug = slug(title);
+    }
+
+    /** A report whose page is named after the title's slug ("Rolling deploy: v1 → v2" → rolling-deploy-v1-v2.html). */
+    public static ScenarioReport named(String title) {
+        if (title == null || title.isBlank()) {
+            throw new IllegalArgumentException("a scenario report needs a title");
+        }
+        return new ScenarioReport(title.strip());
+    }
+
+    /** The folder given by -Dpreflight.report.dir, else target/preflight-report in the working folder. */
+    public static Path defaultDir() {
+        String configured = System.getProperty(DIR_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured.strip()).toAbsolutePath();
+        }
+        return Path.of("").toAbsolutePath().resolve("target").resolve("preflight-report");
+    }
+
+    /**
+     * The requests of the scenario's load, charted per second of the time they were due. Their
+     * times are relative to {@code runStart}, which also becomes the charts' zero.
+     */
+    public ScenarioReport requests(List<RequestRecord> records, Instant runStart) {
+        if (records == null || runStart == null) {
+            throw new IllegalArgumentException("requests need the records and the run's start time");
+        }
+        this.records = List.copyOf(records);
+        this.runStart = runStart;
+        return this;
+    }
+
+    /** Shorthand for {@code requests(run.records(), run.startedAt())}. */
+    public ScenarioReport requests(LoadRun run) {
+        return requests(run.records(), run.startedAt());
+    }
+
+    /**
+     * A line on the chart named {@code chart} (one chart per name, in the order first used), drawn as
+     * steps: each sample's value holds until the next. The same chart and name again replaces it.
+     */
+    public ScenarioReport series(String chart, String name, List<Sample> samples) {
+        if (chart == null || chart.isBlank() || name == null || name.isBlank() || samples == null) {
+            throw new IllegalArgumentException("a series needs a chart name, a series name and samples, got chart="
+                    + chart + ", name=" + name);
+        }
+        List<Sample> sorted = new ArrayList<>(samples);
+        sorted.sort(Comparator.comparing(Sample::at));
+        charts.computeIfAbsent(chart.strip(), c -> new LinkedHashMap<>()).put(name.strip(), List.copyOf(sorted));
+        return this;
+    }
+
+    /** A moment worth marking (deploy started, target drained, ...): a vertical line on every chart and a table row. */
+    public ScenarioReport event(Instant at, String label) {
+        if (at == null) {
+            throw new IllegalArgumentException("an event needs a time: " + label);
+        }
+        events.add(new Event(at, label == null ? "" : label));
+        return this;
+    }
+
+    /** A block of preformatted text under a heading (topology, deployment events, logs). */
+    public ScenarioReport section(String heading, String preformattedText) {
+        sections.add(new Section(heading == null ? "" : heading, preformattedText == null ? "" : preformattedText));
+        return this;
+    }
+
+    public ScenarioReport verdict(boolean passed, String summary) {
+        this.passed = passed;
+        this.verdictSummary = summary == null ? "" : summary;
+        return this;
+    }
+
+    /**
+     * Writes {@code <slug>.html} and the chart assets into {@code reportDir}, then rewrites
+     * {@code index.html} to list every page there. Returns the page's path.
+     */
+    public Path write(Path reportDir) {
+        Instant written = Instant.now();
+        byte[] html = ScenarioPage.render(this, written).getBytes(StandardCharsets.UTF_8);
+        return ReportFiles.locked(reportDir, () -> {
+            ReportAssets.copyInto(reportDir);
+            Path page = reportDir.resolve(slug + ".html");
+            ReportFiles.writeAtomically(page, html);
+            ReportIndex.rewrite(reportDir);
+            return page;
+        });
+    }
+
+    static String slug(String title) {
+        String slug = title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (slug.length() > 80) {
+            slug = slug.substring(0, 80).replaceAll("-+$", "");
+        }
+        if (slug.isEmpty()) {
+            return "scenario";
+        }
+        return slug.equals("index") ? "index-scenario" : slug;
+    }
+
+    String title() {
+        return title;
+    }
+
+    String slug() {
+        return slug;
+    }
+
+    /** Null when no requests were given. */
+    List<RequestRecord> records() {
+        return records;
+    }
+
+    Instant runStart() {
+        return runStart;
+    }
+
+    Map<String, Map<String, List<Sample>>> charts() {
+        return Collections.unmodifiableMap(charts);
+    }
+
+    List<Event> events() {
+        List<Event> sorted = new ArrayList<>(events);
+        sorted.sort(Comparator.comparing(Event::at));
+        return sorted;
+    }
+
+    List<Section> sections() {
+        return Collections.unmodifiableList(sections);
+    }
+
+    /** Null when no verdict was given. */
+    Boolean passed() {
+        return passed;
+    }
+
+    String verdictSummary() {
+        return verdictSummary;
+    }
+}
