@@ -1,0 +1,76 @@
+package dev.preflight.image;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Docker image manifest, version 2 schema 2: one config blob and the layers. Serialized compactly
+ * with fields in a fixed order, so the same image always has the same bytes and so the same digest.
+ *
+ * <p>The one layer is the jar itself, not a tar: its media type says so rather than pretend.
+ */
+record ImageManifest(Descriptor config, List<Descriptor> layers) {
+    static final String MEDIA_TYPE = "application/vnd.docker.distribution.manifest.v2+json";
+    static final String CONFIG_MEDIA_TYPE = "application/vnd.docker.container.image.v1+json";
+    static final String JAR_LAYER_MEDIA_TYPE = "application/java-archive";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What a manifest says about one blob. */
+    record Descriptor(String mediaType, long size, String digest) {
+    }
+
+    ImageManifest {
+        layers = List.copyOf(layers);
+    }
+
+    String toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("schemaVersion", 2);
+        root.put("mediaType", MEDIA_TYPE);
+        root.set("config", descriptor(config));
+        ArrayNode array = root.putArray("layers");
+        layers.forEach(layer -> array.add(descriptor(layer)));
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialize a manifest", e);
+        }
+    }
+
+    private static ObjectNode descriptor(Descriptor d) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("mediaType", d.mediaType());
+        node.put("size", d.size());
+        node.put("digest", d.digest());
+        return node;
+    }
+
+    static ImageManifest parse(String json) {
+        try {
+            JsonNode root = JSON.readTree(json);
+            if (root.path("schemaVersion").asInt() != 2 || !root.path("config").isObject()) {
+                throw new IllegalArgumentException("not a schema 2 image manifest (schemaVersion 2 with a config): " + abbreviate(json));
+            }
+            List<Descriptor> layers = new ArrayList<>();
+            root.path("layers").forEach(layer -> layers.add(descriptor(layer)));
+            return new ImageManifest(descriptor(root.get("config")), layers);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Image manifest is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static Descriptor descriptor(JsonNode node) {
+        return new Descriptor(node.path("mediaType").asText(), node.path("size").asLong(),
+                Sha256.requireValid(node.path("digest").asText(null), "Manifest descriptor digest"));
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    }
+}
