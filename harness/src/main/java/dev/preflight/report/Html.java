@@ -1,8 +1,20 @@
 package dev.preflight.report;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
 /** Escaping of text put into HTML, for element content and quoted attribute values alike. */
 final class Html {
+    private static final DateTimeFormatter READABLE_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS 'UTC'").withZone(ZoneOffset.UTC);
+
     private Html() {
+    }
+
+    /** An instant as a person reads it: millisecond precision, UTC. */
+    static String time(Instant instant) {
+        return READABLE_TIME.format(instant);
     }
 
     static String escape(String text) {

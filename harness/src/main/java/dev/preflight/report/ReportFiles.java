@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * File writing for the report folder. Several test classes (threads of one JVM) and several forks
@@ -32,9 +33,15 @@ final class ReportFiles {
             // the monitor first: a FileLock is held per JVM, so threads would otherwise collide on it
             synchronized (JVM_LOCK) {
                 try (FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE);
-                     FileLock ignored = channel.lock()) {
-                    return action.run();
+                        StandardOpenOption.WRITE)) {
+                    FileLock lock = osLock(channel);
+                    try {
+                        return action.run();
+                    } finally {
+                        if (lock != null) {
+                            lock.release();
+                        }
+                    }
                 }
             }
         } catch (IOException e) {
@@ -42,10 +49,20 @@ final class ReportFiles {
         }
     }
 
+    /** Null where the file system has no locks (some network mounts): then only this JVM is serialized. */
+    private static FileLock osLock(FileChannel channel) {
+        try {
+            return channel.lock();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     static void writeAtomically(Path target, byte[] content) throws IOException {
         Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + "-", ".part");
         try {
             Files.write(temp, content);
+            readableByAll(temp);
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -53,6 +70,15 @@ final class ReportFiles {
             }
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Temp files are private; a report is meant to be opened by anyone, e.g. from a CI artifact. */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its defaults apply
         }
     }
 }

@@ -49,7 +49,7 @@ final class ReportIndex {
             out.append("<tr><td class=\"verdict-cell ").append(cssClass(e.verdict())).append("\">")
                     .append(Html.escape(e.verdict())).append("</td><td><a href=\"").append(Html.escape(e.file()))
                     .append("\">").append(Html.escape(e.title())).append("</a></td><td>").append(Html.escape(e.summary()))
-                    .append("</td><td>").append(Html.escape(e.written().toString())).append("</td></tr>\n");
+                    .append("</td><td>").append(Html.time(e.written())).append("</td></tr>\n");
         }
         out.append("</table>\n</body>\n</html>\n");
         ReportFiles.writeAtomically(dir.resolve(ScenarioReport.INDEX), out.toString().getBytes(StandardCharsets.UTF_8));

@@ -57,8 +57,7 @@ final class ScenarioPage {
         line("<h1>" + Html.escape(report.title()) + "</h1>");
         line("<div class=\"verdict " + cssClass(report.passed()) + "\"><strong>" + verdict + "</strong> "
                 + Html.escape(report.verdictSummary()) + "</div>");
-        line("<p class=\"meta\">Time zero: " + Html.escape(origin.toString()) + " · written "
-                + Html.escape(written.toString()) + "</p>");
+        line("<p class=\"meta\">Time zero: " + Html.time(origin) + " · written " + Html.time(written) + "</p>");
         charts(data);
         requestSummary();
         events(data.events());
@@ -124,7 +123,7 @@ final class ScenarioPage {
         line("<tr><th>#</th><th>t (s)</th><th>time</th><th>event</th></tr>");
         for (PageData.Event e : events) {
             line("<tr><td>" + e.number() + "</td><td class=\"num\">" + String.format(Locale.ROOT, "%.3f", e.x())
-                    + "</td><td>" + Html.escape(e.at()) + "</td><td>" + Html.escape(e.label()) + "</td></tr>");
+                    + "</td><td>" + Html.time(Instant.parse(e.at())) + "</td><td>" + Html.escape(e.label()) + "</td></tr>");
         }
         line("</table>");
     }
