@@ -15,10 +15,20 @@ public final class ResourceInventory {
     private ResourceInventory() {
     }
 
-    /** Descriptions like "ecs service shop-dev-main/api"; empty when nothing of the prefix exists. */
+    /** Everything the engine holds, of every project: to prove that something created nothing. */
+    public static List<String> everything(AwsClients aws) {
+        return find(aws, null, "");
+    }
+
+    /**
+     * Descriptions like "ecs task definition arn:...:shop-dev-api:1"; empty when nothing of the prefix
+     * exists. A null project lists EC2 resources of every project.
+     */
     public static List<String> find(AwsClients aws, String project, String prefix) {
         List<String> found = new ArrayList<>();
-        Filter projectTag = Filter.builder().name("tag:" + ProvisionContext.PROJECT_TAG).values(project).build();
+        Filter projectTag = project == null
+                ? Filter.builder().name("tag-key").values(ProvisionContext.PROJECT_TAG).build()
+                : Filter.builder().name("tag:" + ProvisionContext.PROJECT_TAG).values(project).build();
         add(found, "ec2 vpc", () -> aws.ec2().describeVpcs(r -> r.filters(projectTag)).vpcs().stream()
                 .map(v -> v.vpcId() + " " + v.cidrBlock()).toList());
         add(found, "ec2 subnet", () -> aws.ec2().describeSubnets(r -> r.filters(projectTag)).subnets().stream().map(s -> s.subnetId()).toList());
