@@ -61,6 +61,8 @@ public final class EcrRegistry {
         if (current.filter(image.digest()::equals).isPresent()) {
             return new PushResult(uri, image.digest(), true);
         }
+        // Moving a tag: AWS keeps the image it named, untagged; moto 5.2.1 deletes it if that was its last tag.
+        Optional<software.amazon.awssdk.services.ecr.model.Image> previous = current.flatMap(digest -> imageByDigest(repo, digest));
         PutImageResponse response;
         try {
             response = ecr.putImage(r -> r.registryId(repo.registryId()).repositoryName(repositoryName)
@@ -88,8 +90,35 @@ public final class EcrRegistry {
                     + recorded + " but the manifest's sha256 is " + image.digest()
                     + ": the engine computes digests its own way, so tasks could not be pinned by digest", null);
         }
+        previous.ifPresent(old -> keepUntagged(repo, old));
         LOG.debug("Pushed {} ({})", uri, image.digest());
         return new PushResult(uri, recorded, false);
+    }
+
+    /** Restores an image the engine dropped when its last tag moved, as ECR keeps it: untagged, pullable by digest. */
+    private void keepUntagged(Repository repo, software.amazon.awssdk.services.ecr.model.Image old) {
+        String digest = old.imageId().imageDigest();
+        if (imageByDigest(repo, digest).isPresent()) {
+            return; // AWS's behaviour: nothing to do
+        }
+        try {
+            ecr.putImage(r -> r.registryId(repo.registryId()).repositoryName(repo.repositoryName())
+                    .imageManifest(old.imageManifest()).imageManifestMediaType(old.imageManifestMediaType()).imageDigest(digest));
+            LOG.debug("Re-recorded {} untagged in {}: the engine deleted it when its tag moved", digest, repo.repositoryName());
+        } catch (EcrException e) {
+            LOG.warn("Image {} of {} lost its last tag and the engine deleted it; tasks pinned to it cannot start: {}",
+                    digest, repo.repositoryName(), e.awsErrorDetails().errorMessage());
+        }
+    }
+
+    private Optional<software.amazon.awssdk.services.ecr.model.Image> imageByDigest(Repository repo, String digest) {
+        try {
+            return ecr.batchGetImage(r -> r.registryId(repo.registryId()).repositoryName(repo.repositoryName())
+                    .imageIds(ImageIdentifier.builder().imageDigest(digest).build()).acceptedMediaTypes(ACCEPTED_MEDIA_TYPES))
+                    .images().stream().findFirst();
+        } catch (EcrException e) {
+            throw ecrError("read image " + repo.repositoryName() + "@" + digest, e);
+        }
     }
 
     /**

@@ -63,15 +63,19 @@ class EcrRegistryTest {
     }
 
     @Test
-    void aMutableTagMovesToTheNewImage() {
-        registry.push("app-mutable", "latest", v1);
-        PushResult moved = registry.push("app-mutable", "latest", v2);
+    void aMutableTagMovesToTheNewImageAndTheOldOneStaysUntagged() {
+        moto.aws().ecr().createRepository(r -> r.repositoryName("app-moving"));
+        registry.push("app-moving", "latest", v1);
+        PushResult moved = registry.push("app-moving", "latest", v2);
 
         assertThat(moved.alreadyPresent()).isFalse();
         assertThat(registry.resolve(moved.imageUri())).isEqualTo(v2);
-        assertThat(registry.digestOfTag("app-mutable", "latest")).contains(v2.digest());
-        // The old image is still there by digest.
+        assertThat(registry.digestOfTag("app-moving", "latest")).contains(v2.digest());
+        // As in AWS, the image the tag named is still there, untagged, pullable by digest (moto deletes it; the registry restores it).
         assertThat(registry.resolve(moved.imageUri().replace(":latest", "@" + v1.digest()))).isEqualTo(v1);
+        var old = moto.aws().ecr().describeImages(r -> r.repositoryName("app-moving")
+                .imageIds(i -> i.imageDigest(v1.digest()))).imageDetails().get(0);
+        assertThat(old.imageTags()).isEmpty();
     }
 
     @Test
