@@ -94,7 +94,7 @@ public final class ApplicationLoadBalancer implements AutoCloseable {
             Map<String, TargetGroupRuntime> groups = new LinkedHashMap<>();
             for (Map.Entry<String, TargetGroup> entry : config.targetGroups().entrySet()) {
                 groups.put(entry.getKey(), new TargetGroupRuntime(config.name(), entry.getKey(), entry.getValue(), scale,
-                        healthClient, scheduler));
+                        options, healthClient, scheduler));
             }
 
             HttpConfiguration http = new HttpConfiguration();

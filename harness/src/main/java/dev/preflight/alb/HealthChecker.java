@@ -16,7 +16,8 @@ import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * A target group's health checks: an HTTP GET of the check path on each target's traffic port,
- * every interval, each with its timeout (both compressed by the time scale). The first check runs
+ * every interval, each with its timeout (both compressed by the time scale; the timeout floored
+ * by {@link LoadBalancerOptions#minimumTimeout()}). The first check runs
  * at registration. Checks are timer tasks on the shared scheduler and asynchronous requests, so a
  * hundred targets need no hundred threads. Each check uses a fresh connection, as AWS's checker
  * does, so a dead process is seen as dead and not masked by a pooled connection.
@@ -38,11 +39,11 @@ final class HealthChecker {
     private final Results results;
     private final Map<RegisteredTarget, Loop> loops = new ConcurrentHashMap<>();
 
-    HealthChecker(String where, TargetGroup.HealthCheck config, TimeScale scale, HttpClient client, Scheduler scheduler,
-                  Results results) {
+    HealthChecker(String where, TargetGroup.HealthCheck config, TimeScale scale, LoadBalancerOptions options,
+                  HttpClient client, Scheduler scheduler, Results results) {
         this.path = config.path().startsWith("/") ? config.path() : "/" + config.path();
         this.intervalNanos = scale.seconds(config.intervalSeconds()).toNanos();
-        this.timeoutMillis = Math.max(1, scale.seconds(config.timeoutSeconds()).toMillis());
+        this.timeoutMillis = options.healthCheckTimeout(scale, config.timeoutSeconds()).toMillis();
         this.codes = SuccessCodes.parse(config.matcher(), where);
         this.client = client;
         this.scheduler = scheduler;

@@ -50,8 +50,8 @@ public final class TargetGroupRuntime {
     private boolean closed; // guarded by lock
     private volatile RoutingView view = RoutingView.EMPTY;
 
-    TargetGroupRuntime(String loadBalancer, String name, TargetGroup config, TimeScale scale, HttpClient healthClient,
-                       Scheduler scheduler) {
+    TargetGroupRuntime(String loadBalancer, String name, TargetGroup config, TimeScale scale,
+                       LoadBalancerOptions options, HttpClient healthClient, Scheduler scheduler) {
         this.name = name;
         this.where = "load balancer '" + loadBalancer + "', target group '" + name + "'";
         this.config = config;
@@ -59,7 +59,8 @@ public final class TargetGroupRuntime {
         this.algorithm = RoutingAlgorithm.named(config.algorithm(), where);
         this.scheduler = scheduler;
         this.notifier = new StateChangeNotifier(where);
-        this.healthChecker = new HealthChecker(where, config.healthCheck(), scale, healthClient, scheduler, this::onCheck);
+        this.healthChecker = new HealthChecker(where, config.healthCheck(), scale, options, healthClient, scheduler,
+                this::onCheck);
     }
 
     public String name() {
