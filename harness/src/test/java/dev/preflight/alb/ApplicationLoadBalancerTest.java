@@ -208,6 +208,37 @@ class ApplicationLoadBalancerTest {
     }
 
     @Test
+    void noConnectionWithinTheConnectTimeoutIs504() throws IOException {
+        // A listener that never accepts, its backlog filled: the kernel drops further SYNs, so connecting hangs.
+        try (ServerSocket unaccepting = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> fillers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    java.net.Socket filler = new java.net.Socket();
+                    fillers.add(filler);
+                    try {
+                        filler.connect(unaccepting.getLocalSocketAddress(), 200);
+                    } catch (IOException full) {
+                        break; // the backlog is full
+                    }
+                }
+                ApplicationLoadBalancer alb = closeLater(ApplicationLoadBalancer.start(
+                        AlbFixtures.single("connect-timeout", 600, group()), SCALE,
+                        LoadBalancerOptions.defaults().withConnectTimeout(Duration.ofMillis(300))));
+                alb.targetGroup("app").register(new Target("hung", "127.0.0.1", unaccepting.getLocalPort()));
+                long started = System.nanoTime();
+                HttpResponse<String> response = get(alb, "/");
+                assertThat(response.statusCode()).isEqualTo(504);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            } finally {
+                for (java.net.Socket filler : fillers) {
+                    filler.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void forwardsMethodPathQueryBodyAndHeadersAddingXForwarded() {
         ApplicationLoadBalancer alb = start(AlbFixtures.single("headers", 60, group()));
         TestBackend backend = backend("v42");
