@@ -5,6 +5,7 @@ import dev.preflight.topology.LoadBalancer;
 import dev.preflight.topology.TargetGroup;
 import java.net.URI;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * An Application Load Balancer's data plane on 127.0.0.1: the topology's HTTP listener with its
  * rules, its target groups with health checks, routing, draining and metrics (AWS-SEMANTICS.md
  * section 3). Every AWS duration (health-check interval and timeout, deregistration delay, idle
- * timeout, connect timeout) is compressed by the {@link TimeScale}.
+ * timeout, connect timeout) is compressed by the {@link TimeScale}; the connect and health-check
+ * timeouts keep a small real-time floor ({@link LoadBalancerOptions}).
  *
  * <p>Built on Jetty 12: a {@link Server} for the listener, Jetty's reverse proxy handler with an
  * asynchronous {@link HttpClient} towards targets, a second client for health checks, and one
@@ -163,7 +165,7 @@ public final class ApplicationLoadBalancer implements AutoCloseable {
 
     /** All target groups, in the topology's order. */
     public Collection<TargetGroupRuntime> targetGroups() {
-        return java.util.Collections.unmodifiableCollection(groups.values());
+        return Collections.unmodifiableCollection(groups.values());
     }
 
     /** Stops health checks, ends drains (cutting open requests), stops the server and frees the port. */

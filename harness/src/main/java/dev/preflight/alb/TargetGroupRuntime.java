@@ -104,9 +104,9 @@ public final class TargetGroupRuntime {
             notifier.enqueue(target.id(), new Transition(TargetState.UNUSED, TargetState.INITIAL,
                     TargetHealth.INITIAL.reason()));
             rebuildView();
+            healthChecker.start(registered); // under the lock, so a concurrent deregister cannot miss the loop
         }
         notifier.deliver();
-        healthChecker.start(registered);
     }
 
     /**
