@@ -2,6 +2,7 @@ package dev.preflight.traffic;
 
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpMethod;
@@ -15,6 +16,8 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  */
 final class LoadClient implements AutoCloseable {
     static final String VERSION_HEADER = "X-App-Version";
+    /** Class@hash, as in a default toString. */
+    private static final Pattern OBJECT_DUMP = Pattern.compile("[A-Za-z]@[0-9a-f]{4,}");
 
     /** What came back for one request. */
     record Outcome(int status, String version, String error) {
@@ -77,7 +80,11 @@ final class LoadClient implements AutoCloseable {
         return new Outcome(response.getStatus(), version, null);
     }
 
-    /** "Connection refused" rather than a stack of wrappers; the class name when there is no message. */
+    /**
+     * "Connection refused" rather than a stack of wrappers. Messages that only dump an object
+     * (Jetty's "HttpConnectionOverHTTP@1a2b::SocketChannelEndPoint@...") become the exception's
+     * simple name, so failures of one kind group under one error in the summary.
+     */
     static String shortMessage(Throwable failure) {
         Throwable t = failure;
         while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null
@@ -85,7 +92,7 @@ final class LoadClient implements AutoCloseable {
             t = t.getCause();
         }
         String message = t.getMessage();
-        if (message == null || message.isBlank()) {
+        if (message == null || message.isBlank() || OBJECT_DUMP.matcher(message).find()) {
             return t.getClass().getSimpleName();
         }
         message = message.strip();

@@ -200,6 +200,18 @@ class LoadGeneratorTest {
         assertThat(new RequestRecord(0, 0, 1, 200, null, "x", "/").ok()).isFalse();
     }
 
+    @Test
+    void errorMessagesAreShortAndGroupable() {
+        assertThat(LoadClient.shortMessage(new java.net.ConnectException("Connection refused"))).isEqualTo("Connection refused");
+        assertThat(LoadClient.shortMessage(new java.io.EOFException(
+                "oejcti.HttpConnectionOverHTTP@4c378640::oeji.SocketChannelEndPoint@93501a2[{l=/127.0.0.1:60452}]")))
+                .isEqualTo("EOFException");
+        assertThat(LoadClient.shortMessage(new RuntimeException(new java.nio.channels.ClosedChannelException())))
+                .isEqualTo("ClosedChannelException");
+        assertThat(LoadClient.shortMessage(new java.util.concurrent.TimeoutException("Total timeout 30000 ms elapsed")))
+                .isEqualTo("Total timeout 30000 ms elapsed");
+    }
+
     private static long ms(long millis) {
         return TimeUnit.MILLISECONDS.toNanos(millis);
     }
