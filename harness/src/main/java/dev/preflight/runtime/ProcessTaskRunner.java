@@ -46,9 +46,9 @@ public final class ProcessTaskRunner implements TaskRunner {
     private volatile boolean closed;
 
     public ProcessTaskRunner(ProcessLedger ledger, Path runDir, TaskLogShipper logs) {
-        this.ledger = ledger;
+        this.ledger = java.util.Objects.requireNonNull(ledger, "ledger");
         this.tasksDir = runDir.resolve("tasks");
-        this.logs = logs;
+        this.logs = java.util.Objects.requireNonNull(logs, "logs (a TaskLogShipper)");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 

@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundExce
  * exits and on close.
  *
  * <p>A logging failure never touches the task: it is warned about once per stream and the lines
- * stay in the task's local log.
+ * stay in the task's local log. Close the task runner before the shipper, so the last lines of the
+ * stopped tasks are shipped.
  */
 public final class TaskLogShipper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskLogShipper.class);
@@ -149,8 +150,8 @@ public final class TaskLogShipper implements AutoCloseable {
             if (line.isEmpty()) {
                 return; // CloudWatch Logs takes no empty event; the driver skips empty lines too
             }
-            if (broken) {
-                dropped.incrementAndGet();
+            if (broken || closed) {
+                dropped.incrementAndGet(); // closed: the owner closed the shipper before the runner
                 return;
             }
             String message = line.length() > MAX_LINE_CHARS ? line.substring(0, MAX_LINE_CHARS) : line;

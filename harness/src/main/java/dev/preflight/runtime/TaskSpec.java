@@ -36,6 +36,11 @@ public record TaskSpec(String taskId, String taskDefinitionArn, String container
                     + logGroup + ", stream " + logStream + ")");
         }
         environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment == null ? Map.of() : environment));
+        environment.forEach((name, value) -> {
+            if (name == null || name.isEmpty() || name.contains("=") || value == null) {
+                throw new IllegalArgumentException("Task " + taskId + ": environment variable '" + name + "' has no valid name or a null value");
+            }
+        });
         String declared = environment.get("PORT");
         if (declared != null && !declared.equals(Integer.toString(port))) {
             throw new IllegalArgumentException("Task " + taskId + ": environment PORT=" + declared + " but the task's port is " + port
