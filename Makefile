@@ -9,7 +9,8 @@ setup:
 
 ## run: embedded engines, provision dev, run the scenario suite, print a summary
 run: setup
-	$(MVN) verify -pl scenarios -am -Dtest='dev.preflight.scenarios.**' -Dsurefire.failIfNoSpecifiedTests=false
+	$(MVN) -q install -Dmaven.test.skip=true
+	$(MVN) verify -pl scenarios
 
 ## test: the full build and every test (what CI runs)
 test: setup
@@ -17,13 +18,13 @@ test: setup
 
 ## up: keep one environment running (ENV=dev|staging|prod) and print how to reach it, until Ctrl-C
 up: setup
-	$(MVN) -q install -DskipTests
+	$(MVN) -q install -Dmaven.test.skip=true
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 	java -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli up --env $(ENV)
 
 ## down: stop whatever a killed run left behind (processes and temp folders)
 down:
-	$(MVN) -q install -DskipTests
+	$(MVN) -q install -Dmaven.test.skip=true
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 	java -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli down
 
