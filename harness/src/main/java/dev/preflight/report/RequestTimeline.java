@@ -1,6 +1,6 @@
 package dev.preflight.report;
 
-import dev.preflight.traffic.LoadSummary;
+import dev.preflight.traffic.Latencies;
 import dev.preflight.traffic.RequestRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,7 +29,7 @@ record RequestTimeline(double[] x, long[] ok, long[] failed, long[] errors, Doub
         for (int b = 0; b < buckets; b++) {
             x[b] = b + 0.5;
         }
-        Histogram latency = LoadSummary.latencyHistogram();
+        Histogram latency = Latencies.newHistogram();
         int current = -1;
         for (RequestRecord r : sorted) {
             int b = bucket(r);
@@ -46,7 +46,7 @@ record RequestTimeline(double[] x, long[] ok, long[] failed, long[] errors, Doub
                 errors[b]++;
             }
             if (r.sent()) {
-                LoadSummary.recordLatency(latency, r);
+                Latencies.record(latency, r);
             }
         }
         closeBucket(latency, current, p99);
@@ -55,7 +55,7 @@ record RequestTimeline(double[] x, long[] ok, long[] failed, long[] errors, Doub
 
     private static void closeBucket(Histogram latency, int bucket, Double[] p99) {
         if (bucket >= 0 && latency.getTotalCount() > 0) {
-            p99[bucket] = Math.round(LoadSummary.percentileMillis(latency, 99) * 100) / 100.0;
+            p99[bucket] = Math.round(Latencies.percentileMillis(latency, 99) * 100) / 100.0;
         }
         latency.reset();
     }

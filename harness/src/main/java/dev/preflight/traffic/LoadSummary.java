@@ -34,7 +34,7 @@ public record LoadSummary(long total, long ok, long failed, Map<Integer, Long> b
         Map<Integer, Long> byStatus = new TreeMap<>();
         Map<String, Long> byVersion = new TreeMap<>();
         Map<String, Long> errors = new TreeMap<>();
-        Histogram latencyMicros = latencyHistogram();
+        Histogram latencyMicros = Latencies.newHistogram();
         long ok = 0;
         long sent = 0;
         long firstScheduled = Long.MAX_VALUE;
@@ -52,30 +52,16 @@ public record LoadSummary(long total, long ok, long failed, Map<Integer, Long> b
             }
             if (r.sent()) {
                 sent++;
-                recordLatency(latencyMicros, r);
+                Latencies.record(latencyMicros, r);
             }
             firstScheduled = Math.min(firstScheduled, r.scheduledNanos());
             lastScheduled = Math.max(lastScheduled, r.scheduledNanos());
         }
         long total = records.size();
         return new LoadSummary(total, ok, total - ok, byStatus, byVersion, errors,
-                percentileMillis(latencyMicros, 50), percentileMillis(latencyMicros, 90),
-                percentileMillis(latencyMicros, 99), latencyMicros.getTotalCount() == 0 ? 0
-                        : latencyMicros.getMaxValue() / 1000.0,
+                Latencies.percentileMillis(latencyMicros, 50), Latencies.percentileMillis(latencyMicros, 90),
+                Latencies.percentileMillis(latencyMicros, 99), Latencies.maxMillis(latencyMicros),
                 achievedRps(sent, total, firstScheduled, lastScheduled));
-    }
-
-    /** The histogram shape used for every latency figure: microseconds, 3 digits, growing as needed. */
-    public static Histogram latencyHistogram() {
-        return new Histogram(3);
-    }
-
-    public static void recordLatency(Histogram micros, RequestRecord r) {
-        micros.recordValue(Math.max(0, r.latencyNanos() / 1000));
-    }
-
-    public static double percentileMillis(Histogram micros, double percentile) {
-        return micros.getTotalCount() == 0 ? 0 : micros.getValueAtPercentile(percentile) / 1000.0;
     }
 
     /** e.g. "200 requests, 198 ok, 2 failed; status 200=198, 0=2; versions v1=198; errors ...". */

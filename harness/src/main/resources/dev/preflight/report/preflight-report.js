@@ -7,6 +7,7 @@
 (function () {
   'use strict';
 
+  // Chart.js draws datasets with a lower 'order' last, i.e. on top
   var COLORS = {
     ok: 'rgba(46, 157, 79, 0.85)',
     failed: 'rgba(214, 69, 65, 0.9)',
@@ -55,7 +56,20 @@
     return annotations;
   }
 
-  function options(data, yTitle, stacked) {
+  // counts (tasks, requests) get whole-number ticks
+  function integerValued(datasets) {
+    return datasets.every(function (d) {
+      return d.data.every(function (p) { return p.y === null || Number.isInteger(p.y); });
+    });
+  }
+
+  // a sample's value holds until the next one, so the last one is drawn on to the end of the axis
+  function heldToEnd(points, xMax) {
+    var last = points[points.length - 1];
+    return last && last.x < xMax ? points.concat([{ x: xMax, y: last.y }]) : points;
+  }
+
+  function options(data, yTitle, stacked, integers) {
     return {
       animation: false,
       responsive: true,
@@ -72,25 +86,33 @@
         },
         y: {
           beginAtZero: true,
+          grace: '5%',
           stacked: stacked,
           title: { display: true, text: yTitle },
+          ticks: integers ? { precision: 0 } : {},
           // a fixed axis width keeps the plot areas of all charts aligned on x
           afterFit: function (scale) { scale.width = 70; }
         }
       },
       plugins: {
-        legend: { position: 'top', align: 'start' },
+        // in the order given, not the drawing order
+        legend: { position: 'top', align: 'start',
+          labels: { sort: function (a, b) { return a.datasetIndex - b.datasetIndex; } } },
         annotation: { annotations: eventLines(data.events) }
       }
     };
   }
 
-  function chart(id, config) {
+  function chart(id, type, datasets, data, yTitle, stacked) {
     var canvas = document.getElementById(id);
     if (!canvas) {
       return 0;
     }
-    new Chart(canvas, config);
+    new Chart(canvas, {
+      type: type,
+      data: { datasets: datasets },
+      options: options(data, yTitle, stacked, integerValued(datasets))
+    });
     return 1;
   }
 
@@ -98,44 +120,38 @@
     var drawn = 0;
     var r = data.requests;
     if (r) {
-      drawn += chart('chart-requests', {
-        type: 'bar',
-        data: {
-          datasets: [
-            { label: 'ok', data: points(r.x, r.ok), backgroundColor: COLORS.ok, stack: 'requests',
-              barPercentage: 0.95, categoryPercentage: 1 },
-            { label: 'failed', data: points(r.x, r.failed), backgroundColor: COLORS.failed, stack: 'requests',
-              barPercentage: 0.95, categoryPercentage: 1 },
-            { type: 'line', label: 'errors (no response)', data: points(r.x, r.errors), stack: 'errors',
-              borderColor: COLORS.errors, backgroundColor: COLORS.errors, borderWidth: 1.5, pointRadius: 0 }
-          ]
-        },
-        options: options(data, 'requests / s', true)
-      });
-      drawn += chart('chart-latency', {
-        type: 'line',
-        data: {
-          datasets: [
-            { label: 'p99 latency', data: points(r.x, r.p99Millis), borderColor: COLORS.latency,
-              backgroundColor: COLORS.latency, borderWidth: 1.5, pointRadius: 1.5, spanGaps: false }
-          ]
-        },
-        options: options(data, 'ms', false)
-      });
+      drawn += chart('chart-requests', 'bar', [
+        { label: 'ok', data: points(r.x, r.ok), backgroundColor: COLORS.ok, stack: 'requests',
+          barPercentage: 0.95, categoryPercentage: 1 },
+        { label: 'failed', data: points(r.x, r.failed), backgroundColor: COLORS.failed, stack: 'requests',
+          barPercentage: 0.95, categoryPercentage: 1 },
+        { type: 'line', label: 'errors (no response)', data: points(r.x, r.errors), stack: 'errors',
+          borderColor: COLORS.errors, backgroundColor: COLORS.errors, borderWidth: 2, pointRadius: 0, order: -1 }
+      ], data, 'requests / s', true);
+      drawn += chart('chart-latency', 'line', [
+        { label: 'p99 latency', data: points(r.x, r.p99Millis), borderColor: COLORS.latency,
+          backgroundColor: COLORS.latency, borderWidth: 1.5, pointRadius: 1.5, spanGaps: false }
+      ], data, 'ms', false);
     }
     data.charts.forEach(function (c, i) {
-      drawn += chart('chart-' + i, {
-        type: 'line',
-        data: {
-          datasets: c.series.map(function (s, j) {
-            var color = PALETTE[j % PALETTE.length];
-            // 'before': a sample's value holds until the next sample (task counts change in steps)
-            return { label: s.name, data: s.points, stepped: 'before', borderColor: color,
-              backgroundColor: color, borderWidth: 2, pointRadius: 2 };
-          })
-        },
-        options: options(data, c.name, false)
-      });
+      drawn += chart('chart-' + i, 'line', c.series.map(function (s, j) {
+        var color = PALETTE[j % PALETTE.length];
+        var samples = s.points.length;
+        var goal = /^(desired|target)/i.test(s.name);
+        return {
+          label: s.name,
+          data: heldToEnd(s.points, data.xMax),
+          // 'before': the line stays at a sample's value until the next sample (counts change in steps)
+          stepped: 'before',
+          borderColor: color,
+          backgroundColor: color,
+          // a goal (desired count, scaling target) is dashed and on top, visible where it equals a measured line
+          borderDash: goal ? [6, 4] : [],
+          order: goal ? -1 : 0,
+          borderWidth: 2,
+          pointRadius: function (ctx) { return ctx.dataIndex < samples ? 2 : 0; }
+        };
+      }), data, c.name, false);
     });
     return drawn;
   }
