@@ -39,6 +39,8 @@ public final class LoadRun implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean schedulerDone;
+    /** Set when a wait timed out: the records are final, later waits return at once. */
+    private volatile boolean concluded;
     private final Object completion = new Object();
     private final Thread scheduler;
 
@@ -78,13 +80,14 @@ public final class LoadRun implements AutoCloseable {
     /**
      * Waits until the schedule is done (or {@link #stop()}ped) and every request has completed. If
      * {@code timeout} passes first, scheduling stops and the requests still out are recorded as
-     * failed with {@link RequestRecord#NOT_FINISHED}; their late answers are ignored.
+     * failed with {@link RequestRecord#NOT_FINISHED}; their late answers are ignored, and later
+     * calls (and {@link #close()}) no longer wait for them.
      */
     public LoadRun awaitCompletion(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean interrupted = false;
         synchronized (completion) {
-            while (!finished()) {
+            while (!finished() && !concluded) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -97,10 +100,11 @@ public final class LoadRun implements AutoCloseable {
                 }
             }
         }
-        if (!finished()) {
+        if (!finished() && !concluded) {
             stop();
             joinScheduler();
             giveUpInFlight();
+            concluded = true;
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
