@@ -24,4 +24,14 @@ public record EcsService(
         healthCheckGracePeriodSeconds = healthCheckGracePeriodSeconds == null ? 0 : healthCheckGracePeriodSeconds;
         deployment = deployment == null ? new DeploymentConfiguration(null, null, null) : deployment;
     }
+
+    public EcsService withDeployment(DeploymentConfiguration newDeployment) {
+        return new EcsService(image, cpu, memory, desiredCount, subnets, securityGroups, executionRole, taskRole, targetGroup,
+                healthCheckGracePeriodSeconds, container, newDeployment, autoscaling);
+    }
+
+    public EcsService withDesiredCount(int count) {
+        return new EcsService(image, cpu, memory, count, subnets, securityGroups, executionRole, taskRole, targetGroup,
+                healthCheckGracePeriodSeconds, container, deployment, autoscaling);
+    }
 }

@@ -18,6 +18,13 @@ public record LoadBalancer(
         targetGroups = Maps.copy(targetGroups);
     }
 
+    /** The same load balancer with one target group changed. */
+    public LoadBalancer withTargetGroup(String name, java.util.function.UnaryOperator<TargetGroup> change) {
+        Map<String, TargetGroup> groups = new java.util.LinkedHashMap<>(targetGroups);
+        groups.put(name, change.apply(groups.get(name)));
+        return new LoadBalancer(this.name, subnets, securityGroups, idleTimeoutSeconds, listener, groups);
+    }
+
     public record Listener(Integer port, String protocol, String defaultTargetGroup, List<ListenerRule> rules) {
         public Listener {
             port = port == null ? 80 : port;

@@ -8,6 +8,14 @@ public record TargetGroup(Integer port, HealthCheck healthCheck, Integer deregis
         algorithm = algorithm == null ? "round_robin" : algorithm;
     }
 
+    public TargetGroup withDeregistrationDelaySeconds(int seconds) {
+        return new TargetGroup(port, healthCheck, seconds, algorithm);
+    }
+
+    public TargetGroup withHealthCheck(HealthCheck check) {
+        return new TargetGroup(port, check, deregistrationDelaySeconds, algorithm);
+    }
+
     public record HealthCheck(String path, Integer intervalSeconds, Integer timeoutSeconds,
                               Integer healthyThreshold, Integer unhealthyThreshold, String matcher) {
         public HealthCheck {
@@ -17,6 +25,10 @@ public record TargetGroup(Integer port, HealthCheck healthCheck, Integer deregis
             healthyThreshold = healthyThreshold == null ? 5 : healthyThreshold;
             unhealthyThreshold = unhealthyThreshold == null ? 2 : unhealthyThreshold;
             matcher = matcher == null ? "200" : matcher;
+        }
+
+        public HealthCheck withPath(String newPath) {
+            return new HealthCheck(newPath, intervalSeconds, timeoutSeconds, healthyThreshold, unhealthyThreshold, matcher);
         }
     }
 }

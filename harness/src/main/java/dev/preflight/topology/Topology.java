@@ -36,6 +36,19 @@ public record Topology(
         return new Topology(newProject, environment, region, network, ecr, logs, secrets, rds, elasticache, s3, iam, loadBalancer, ecs);
     }
 
+    /** The same environment with another load balancer (for scenarios that misconfigure it on purpose). */
+    public Topology withLoadBalancer(LoadBalancer newLoadBalancer) {
+        return new Topology(project, environment, region, network, ecr, logs, secrets, rds, elasticache, s3, iam, newLoadBalancer, ecs);
+    }
+
+    /** The same environment with one ECS service changed. */
+    public Topology withService(String name, java.util.function.UnaryOperator<EcsService> change) {
+        java.util.Map<String, EcsService> services = new java.util.LinkedHashMap<>(ecs.services());
+        services.put(name, change.apply(services.get(name)));
+        return new Topology(project, environment, region, network, ecr, logs, secrets, rds, elasticache, s3, iam, loadBalancer,
+                new Ecs(ecs.cluster(), services));
+    }
+
     /** The AWS names of this environment's resources. */
     public Naming naming() {
         return new Naming(project, environment);

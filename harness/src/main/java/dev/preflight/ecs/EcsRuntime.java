@@ -1,0 +1,211 @@
+package dev.preflight.ecs;
+
+import dev.preflight.alb.ApplicationLoadBalancer;
+import dev.preflight.alb.TargetGroupRuntime;
+import dev.preflight.environment.Environment;
+import dev.preflight.image.EcrRegistry;
+import dev.preflight.image.ImageBuilder;
+import dev.preflight.image.ImageStore;
+import dev.preflight.runtime.ProcessTaskRunner;
+import dev.preflight.runtime.TaskLogShipper;
+import dev.preflight.runtime.TaskRunner;
+import dev.preflight.time.TimeScale;
+import dev.preflight.topology.EcsService;
+import dev.preflight.topology.Topology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.ecs.model.Service;
+
+/**
+ * The data plane no emulator gives without Docker: an Application Load Balancer that really
+ * routes, and ECS services whose tasks really run as processes. It watches the services through
+ * the ECS API, as ECS does: an UpdateService with a new task definition (or a forced new
+ * deployment) starts a deployment; a new desired count is acted on. A service runs from its first
+ * deployment on; {@link #adopt(String)} runs the provisioned task definition as it is.
+ */
+public final class EcsRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EcsRuntime.class);
+    private static final Duration TICK = Duration.ofMillis(50);
+    private static final int POLL_EVERY_TICKS = 4;
+
+    private final Environment env;
+    private final TimeScale scale;
+    private final ApplicationLoadBalancer loadBalancer;
+    private final ImageStore images;
+    private final EcrRegistry registry;
+    private final TaskLogShipper logShipper;
+    private final TaskRunner runner;
+    private final TaskLauncher launcher;
+    private final ScheduledExecutorService loop;
+    private final ExecutorService healthChecks;
+    private final Map<String, ServiceScheduler> schedulers = new LinkedHashMap<>();
+    private final Map<String, String> knownTaskDefinitions = new LinkedHashMap<>();
+    private long ticks;
+    private volatile boolean closed;
+
+    private EcsRuntime(Environment env, RuntimeOptions options) {
+        this.env = env;
+        this.scale = options.timeScale();
+        Topology topology = env.topology();
+        Path runDir = env.engines().runDir().resolve("runtime-" + topology.naming().prefix());
+        this.images = new ImageStore(runDir.resolve("images"));
+        this.registry = new EcrRegistry(env.aws(), images);
+        this.logShipper = new TaskLogShipper(env.aws().logs());
+        this.runner = new ProcessTaskRunner(env.engines().ledger(), runDir.resolve("tasks"), logShipper);
+        this.launcher = new TaskLauncher(env.aws(), registry, runner, scale);
+        this.loadBalancer = topology.loadBalancer() == null ? null : ApplicationLoadBalancer.start(topology.loadBalancer(), scale);
+        this.healthChecks = Executors.newFixedThreadPool(4, daemon("preflight-container-health"));
+        String cluster = topology.naming().of(topology.ecs().cluster());
+        for (Map.Entry<String, EcsService> e : topology.ecs().services().entrySet()) {
+            EcsService service = e.getValue();
+            TargetGroupRuntime tg = service.targetGroup() == null || loadBalancer == null ? null : loadBalancer.targetGroup(service.targetGroup());
+            String tgArn = service.targetGroup() == null ? null : env.outputs().get("targetGroup", service.targetGroup()).orElse(null);
+            var deployment = service.deployment();
+            schedulers.put(e.getKey(), new ServiceScheduler(e.getKey(), cluster,
+                    new RollingUpdatePolicy(deployment.minimumHealthyPercent(), deployment.maximumPercent()),
+                    deployment.circuitBreaker().enable(), deployment.circuitBreaker().rollback(), options.circuitBreakerMinimumThreshold(),
+                    Duration.ofSeconds(service.healthCheckGracePeriodSeconds()), scale, launcher, tg, new TargetMirror(env.aws(), tgArn),
+                    healthChecks));
+            Service actual = describe(e.getKey());
+            knownTaskDefinitions.put(e.getKey(), actual.taskDefinition());
+            schedulers.get(e.getKey()).desiredCount(actual.desiredCount());
+        }
+        this.loop = Executors.newSingleThreadScheduledExecutor(daemon("preflight-ecs-scheduler"));
+        loop.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts the load balancer and the schedulers of an environment's services. */
+    public static EcsRuntime start(Environment env, RuntimeOptions options) {
+        return new EcsRuntime(env, options);
+    }
+
+    public static EcsRuntime start(Environment env) {
+        return start(env, RuntimeOptions.defaults());
+    }
+
+    public Environment environment() {
+        return env;
+    }
+
+    public TimeScale timeScale() {
+        return scale;
+    }
+
+    public ApplicationLoadBalancer loadBalancer() {
+        return loadBalancer;
+    }
+
+    public ImageBuilder imageBuilder() {
+        return new ImageBuilder(images);
+    }
+
+    public EcrRegistry registry() {
+        return registry;
+    }
+
+    public ServiceScheduler service(String name) {
+        ServiceScheduler scheduler = schedulers.get(name);
+        if (scheduler == null) {
+            throw new IllegalArgumentException("No ECS service '" + name + "' in " + schedulers.keySet());
+        }
+        return scheduler;
+    }
+
+    public List<ServiceScheduler> services() {
+        return List.copyOf(schedulers.values());
+    }
+
+    /** Runs the service's current task definition as its first deployment (no UpdateService needed). */
+    public Deployment adopt(String service) {
+        return service(service).deploy(describe(service).taskDefinition(), false);
+    }
+
+    public String awsServiceName(String service) {
+        return env.topology().naming().of(service);
+    }
+
+    public String clusterName() {
+        return env.topology().naming().of(env.topology().ecs().cluster());
+    }
+
+    private Service describe(String service) {
+        return env.aws().ecs().describeServices(r -> r.cluster(clusterName()).services(awsServiceName(service))).services().get(0);
+    }
+
+    private void tick() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (ticks++ % POLL_EVERY_TICKS == 0) {
+                pollServices();
+            }
+            schedulers.values().forEach(ServiceScheduler::tick);
+        } catch (RuntimeException e) {
+            LOG.warn("ECS scheduler tick failed: {}", e.toString());
+        }
+    }
+
+    /** What the ECS API says now: a changed task definition or a forced deployment, a new desired count. */
+    private void pollServices() {
+        List<String> names = schedulers.keySet().stream().map(this::awsServiceName).toList();
+        List<Service> services = env.aws().ecs().describeServices(r -> r.cluster(clusterName()).services(names)).services();
+        for (Service s : services) {
+            String logical = schedulers.keySet().stream().filter(n -> awsServiceName(n).equals(s.serviceName())).findFirst().orElse(null);
+            if (logical == null) {
+                continue;
+            }
+            ServiceScheduler scheduler = schedulers.get(logical);
+            scheduler.desiredCount(s.desiredCount());
+            String known = knownTaskDefinitions.get(logical);
+            if (!s.taskDefinition().equals(known)) {
+                knownTaskDefinitions.put(logical, s.taskDefinition());
+                scheduler.deploy(s.taskDefinition(), false);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        loop.shutdownNow();
+        try {
+            loop.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<CompletableFuture<Integer>> stops = schedulers.values().stream().flatMap(s -> s.stopAll().stream()).toList();
+        try {
+            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Some tasks did not stop in time: {}", e.toString());
+        }
+        healthChecks.shutdownNow();
+        runner.close();
+        logShipper.close();
+        if (loadBalancer != null) {
+            loadBalancer.close();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

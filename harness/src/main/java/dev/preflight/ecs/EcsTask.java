@@ -1,0 +1,155 @@
+package dev.preflight.ecs;
+
+import dev.preflight.runtime.RunningTask;
+import java.time.Instant;
+
+/**
+ * One task of a service, with ECS's lifecycle: PROVISIONING, PENDING, ACTIVATING, RUNNING,
+ * DEACTIVATING (targets draining), STOPPING (SIGTERM, then SIGKILL after stopTimeout),
+ * DEPROVISIONING, STOPPED, plus its health and why it stopped.
+ */
+public final class EcsTask {
+    public enum LastStatus { PROVISIONING, PENDING, ACTIVATING, RUNNING, DEACTIVATING, STOPPING, DEPROVISIONING, STOPPED }
+
+    public enum HealthStatus { UNKNOWN, HEALTHY, UNHEALTHY }
+
+    private final String taskId;
+    private final String taskArn;
+    private final Deployment deployment;
+    private final Instant createdAt;
+    private volatile RunningTask process;
+    private volatile LastStatus lastStatus = LastStatus.PROVISIONING;
+    private volatile HealthStatus healthStatus = HealthStatus.UNKNOWN;
+    private volatile Instant startedAt;
+    private volatile Instant runningAt;
+    private volatile Instant stoppedAt;
+    private volatile String stoppedReason;
+    private volatile Integer exitCode;
+    private volatile boolean everHealthy;
+    private volatile boolean stopRequested;
+
+    EcsTask(String taskId, String taskArn, Deployment deployment, Instant createdAt) {
+        this.taskId = taskId;
+        this.taskArn = taskArn;
+        this.deployment = deployment;
+        this.createdAt = createdAt;
+    }
+
+    public String taskId() {
+        return taskId;
+    }
+
+    public String taskArn() {
+        return taskArn;
+    }
+
+    public Deployment deployment() {
+        return deployment;
+    }
+
+    public String version() {
+        return deployment.version();
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public LastStatus lastStatus() {
+        return lastStatus;
+    }
+
+    public HealthStatus healthStatus() {
+        return healthStatus;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public Instant runningAt() {
+        return runningAt;
+    }
+
+    public Instant stoppedAt() {
+        return stoppedAt;
+    }
+
+    public String stoppedReason() {
+        return stoppedReason;
+    }
+
+    public Integer exitCode() {
+        return exitCode;
+    }
+
+    public RunningTask process() {
+        return process;
+    }
+
+    public int port() {
+        return process == null ? -1 : process.port();
+    }
+
+    /** PENDING or RUNNING and not on its way out: counts toward the desired count. */
+    public boolean active() {
+        return !stopRequested && (lastStatus == LastStatus.PROVISIONING || lastStatus == LastStatus.PENDING
+                || lastStatus == LastStatus.ACTIVATING || lastStatus == LastStatus.RUNNING);
+    }
+
+    public boolean stopped() {
+        return lastStatus == LastStatus.STOPPED;
+    }
+
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    boolean everHealthy() {
+        return everHealthy;
+    }
+
+    void started(RunningTask process, Instant at) {
+        this.process = process;
+        this.startedAt = at;
+        this.lastStatus = LastStatus.PENDING;
+    }
+
+    void running(Instant at) {
+        this.lastStatus = LastStatus.RUNNING;
+        this.runningAt = at;
+    }
+
+    void health(HealthStatus status) {
+        this.healthStatus = status;
+        if (status == HealthStatus.HEALTHY) {
+            everHealthy = true;
+        }
+    }
+
+    void stopRequested(String reason) {
+        if (!stopRequested) {
+            stopRequested = true;
+            stoppedReason = reason;
+        }
+    }
+
+    void status(LastStatus status) {
+        this.lastStatus = status;
+    }
+
+    void stopped(Integer exitCode, String reason, Instant at) {
+        this.exitCode = exitCode;
+        if (stoppedReason == null) {
+            stoppedReason = reason;
+        }
+        this.stopRequested = true;
+        this.lastStatus = LastStatus.STOPPED;
+        this.stoppedAt = at;
+    }
+
+    @Override
+    public String toString() {
+        return taskId + " " + version() + " " + lastStatus + "/" + healthStatus + (stoppedReason == null ? "" : " (" + stoppedReason + ")");
+    }
+}

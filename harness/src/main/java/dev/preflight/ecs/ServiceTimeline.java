@@ -1,0 +1,89 @@
+package dev.preflight.ecs;
+
+import dev.preflight.report.Sample;
+import dev.preflight.report.ScenarioReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Samples a service while a scenario runs: running tasks per version and the desired count, plus
+ * its events, and puts them on a scenario report as the "tasks" chart and event marks.
+ */
+public final class ServiceTimeline implements AutoCloseable {
+    private record Point(Instant at, Map<String, Integer> runningByVersion, int desired) {
+    }
+
+    private final ServiceScheduler service;
+    private final List<Point> points = new ArrayList<>();
+    private final ScheduledExecutorService sampler;
+    private final Instant start = Instant.now();
+
+    private ServiceTimeline(ServiceScheduler service, Duration every) {
+        this.service = service;
+        this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "preflight-timeline-" + service.name());
+            t.setDaemon(true);
+            return t;
+        });
+        sampler.scheduleAtFixedRate(this::sample, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public static ServiceTimeline record(ServiceScheduler service) {
+        return new ServiceTimeline(service, Duration.ofMillis(100));
+    }
+
+    private void sample() {
+        Map<String, Integer> byVersion = new LinkedHashMap<>();
+        for (EcsTask t : service.runningTasks()) {
+            byVersion.merge(t.version(), 1, Integer::sum);
+        }
+        synchronized (points) {
+            points.add(new Point(Instant.now(), byVersion, service.desiredCount()));
+        }
+    }
+
+    /** Adds the "tasks" chart (running per version, desired) and every service event since the start. */
+    public ScenarioReport addTo(ScenarioReport report) {
+        List<Point> copy;
+        synchronized (points) {
+            copy = List.copyOf(points);
+        }
+        TreeSet<String> versions = new TreeSet<>();
+        copy.forEach(p -> versions.addAll(p.runningByVersion().keySet()));
+        for (String version : versions) {
+            report.series("tasks", "running " + version, copy.stream()
+                    .map(p -> new Sample(p.at(), p.runningByVersion().getOrDefault(version, 0))).toList());
+        }
+        report.series("tasks", "desired", copy.stream().map(p -> new Sample(p.at(), p.desired())).toList());
+        service.events().stream().filter(e -> !e.at().isBefore(start)).filter(e -> !e.type().equals(ServiceEvent.SERVICE)
+                        || e.message().contains("steady state") || e.message().contains("unable") || e.message().contains("failed"))
+                .forEach(e -> report.event(e.at(), shortLabel(e)));
+        StringBuilder text = new StringBuilder();
+        service.events().stream().filter(e -> !e.at().isBefore(start)).forEach(e -> text.append(e).append('\n'));
+        report.section("Events of service " + service.name(), text.toString());
+        return report;
+    }
+
+    private static String shortLabel(ServiceEvent e) {
+        return switch (e.type()) {
+            case ServiceEvent.DEPLOYMENT_IN_PROGRESS -> e.message().startsWith("rollback") ? "rollback started" : "deployment started";
+            case ServiceEvent.DEPLOYMENT_COMPLETED -> "deployment completed";
+            case ServiceEvent.DEPLOYMENT_FAILED -> "deployment failed (circuit breaker)";
+            case ServiceEvent.STEADY_STATE -> "steady state";
+            default -> e.message().length() > 60 ? e.message().substring(0, 60) + "..." : e.message();
+        };
+    }
+
+    @Override
+    public void close() {
+        sampler.shutdownNow();
+    }
+}

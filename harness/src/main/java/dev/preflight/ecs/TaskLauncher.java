@@ -1,0 +1,94 @@
+package dev.preflight.ecs;
+
+import dev.preflight.aws.AwsClients;
+import dev.preflight.engine.LocalPorts;
+import dev.preflight.image.EcrRegistry;
+import dev.preflight.image.Image;
+import dev.preflight.runtime.ContainerEnvironment;
+import dev.preflight.runtime.RunningTask;
+import dev.preflight.runtime.SecretResolver;
+import dev.preflight.runtime.TaskRunner;
+import dev.preflight.runtime.TaskSpec;
+import dev.preflight.time.TimeScale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+
+/**
+ * Starts a task as ECS does: reads the task definition, pulls the image by its ECR URI (tag to
+ * digest to artifact), resolves the secrets now (never later), gives the container a port and its
+ * log stream, and hands it to the task runner. A failure is an ECS-worded {@link LaunchException}.
+ */
+final class TaskLauncher {
+    private final AwsClients aws;
+    private final EcrRegistry registry;
+    private final TaskRunner runner;
+    private final TimeScale scale;
+    private final Map<String, TaskDefinition> definitions = new ConcurrentHashMap<>();
+
+    TaskLauncher(AwsClients aws, EcrRegistry registry, TaskRunner runner, TimeScale scale) {
+        this.aws = aws;
+        this.registry = registry;
+        this.runner = runner;
+        this.scale = scale;
+    }
+
+    TaskDefinition definition(String arn) {
+        return definitions.computeIfAbsent(arn, a -> aws.ecs().describeTaskDefinition(r -> r.taskDefinition(a)).taskDefinition());
+    }
+
+    /** The essential container: Preflight's services have one. */
+    ContainerDefinition container(String taskDefinitionArn) {
+        return definition(taskDefinitionArn).containerDefinitions().get(0);
+    }
+
+    /** The APP_VERSION the task definition's image carries, or its tag. */
+    String version(String taskDefinitionArn) {
+        String image = container(taskDefinitionArn).image();
+        try {
+            Image resolved = registry.resolve(image);
+            String v = resolved.config().env().get("APP_VERSION");
+            if (v != null) {
+                return v;
+            }
+        } catch (RuntimeException e) {
+            // fall back to the tag: the image may not exist (yet)
+        }
+        int colon = image.lastIndexOf(':');
+        return colon > image.lastIndexOf('/') ? image.substring(colon + 1) : image;
+    }
+
+    RunningTask launch(String taskId, String clusterName, String taskDefinitionArn) {
+        ContainerDefinition container = container(taskDefinitionArn);
+        Image image;
+        try {
+            image = registry.resolve(container.image());
+        } catch (RuntimeException e) {
+            throw new LaunchException("CannotPullContainerError: pull image manifest has been retried 1 time(s): "
+                    + container.image() + ": " + e.getMessage(), e);
+        }
+        int port = LocalPorts.freePort();
+        Map<String, String> environment;
+        try {
+            environment = ContainerEnvironment.of(container, new SecretResolver(aws.secrets()), aws, port);
+        } catch (RuntimeException e) {
+            throw new LaunchException("ResourceInitializationError: unable to pull secrets or registry auth: " + e.getMessage(), e);
+        }
+        Map<String, String> logOptions = container.logConfiguration() == null ? Map.of() : container.logConfiguration().options();
+        String group = logOptions.get("awslogs-group");
+        String prefix = logOptions.getOrDefault("awslogs-stream-prefix", clusterName);
+        String stream = prefix + "/" + container.name() + "/" + taskId;
+        int stopTimeout = container.stopTimeout() == null ? 30 : container.stopTimeout();
+        TaskSpec spec = new TaskSpec(taskId, taskDefinitionArn, container.name(), image, environment, port,
+                scale.seconds(stopTimeout), group, stream);
+        return runner.start(spec);
+    }
+
+    /** A task that could not start, with ECS's stoppedReason. */
+    static final class LaunchException extends RuntimeException {
+        LaunchException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
