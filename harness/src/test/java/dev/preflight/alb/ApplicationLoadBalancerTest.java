@@ -28,7 +28,11 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Routing, forwarding, the LB's own status codes, metrics and lifecycle, through real HTTP. */
+/**
+ * Routing, forwarding, the LB's own status codes, metrics and lifecycle, through real HTTP. The idle
+ * timeout is 600 s (6 s here) except where a 504 is the point, so a slow first request on a loaded
+ * machine is not one.
+ */
 class ApplicationLoadBalancerTest {
     private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -58,7 +62,7 @@ class ApplicationLoadBalancerTest {
         groups.put("web", AlbFixtures.steadyGroup("round_robin"));
         groups.put("api", AlbFixtures.steadyGroup("round_robin"));
         groups.put("admin", AlbFixtures.steadyGroup("round_robin"));
-        ApplicationLoadBalancer alb = start(AlbFixtures.lb("routing", 60, groups, "web", List.of(
+        ApplicationLoadBalancer alb = start(AlbFixtures.lb("routing", 600, groups, "web", List.of(
                 new LoadBalancer.ListenerRule(20, List.of(), List.of("admin.*"), "admin"),
                 new LoadBalancer.ListenerRule(10, List.of("/api/*"), List.of(), "api"),
                 new LoadBalancer.ListenerRule(5, List.of("/api/admin*"), List.of("admin.*"), "admin"))));
@@ -92,7 +96,7 @@ class ApplicationLoadBalancerTest {
 
     @Test
     void roundRobinSpreadsEvenly() {
-        ApplicationLoadBalancer alb = start(AlbFixtures.single("round-robin", 60, AlbFixtures.steadyGroup("round_robin")));
+        ApplicationLoadBalancer alb = start(AlbFixtures.single("round-robin", 600, AlbFixtures.steadyGroup("round_robin")));
         TargetGroupRuntime app = alb.targetGroup("app");
         List<String> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
         app.addListener((id, from, to, reason) -> changes.add(id + ":" + from + "->" + to + " " + reason));
@@ -113,7 +117,7 @@ class ApplicationLoadBalancerTest {
 
     @Test
     void leastOutstandingRequestsPrefersTheIdleTarget() {
-        ApplicationLoadBalancer alb = start(AlbFixtures.single("least", 60, AlbFixtures.steadyGroup("least_outstanding_requests")));
+        ApplicationLoadBalancer alb = start(AlbFixtures.single("least", 600, AlbFixtures.steadyGroup("least_outstanding_requests")));
         TargetGroupRuntime app = alb.targetGroup("app");
         TestBackend a = backend("a");
         TestBackend b = backend("b");
@@ -137,7 +141,7 @@ class ApplicationLoadBalancerTest {
 
     @Test
     void failOpenRoutesToAllTargetsWhenNoneIsHealthy() {
-        ApplicationLoadBalancer alb = start(AlbFixtures.single("fail-open", 60, group()));
+        ApplicationLoadBalancer alb = start(AlbFixtures.single("fail-open", 600, group()));
         TargetGroupRuntime app = alb.targetGroup("app");
         TestBackend a = backend("a");
         TestBackend b = backend("b");
@@ -160,7 +164,7 @@ class ApplicationLoadBalancerTest {
 
     @Test
     void emptyGroupAnswers503FromTheLoadBalancer() {
-        ApplicationLoadBalancer alb = start(AlbFixtures.single("empty", 60, group()));
+        ApplicationLoadBalancer alb = start(AlbFixtures.single("empty", 600, group()));
         HttpResponse<String> response = get(alb, "/");
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("Server")).hasValue("awselb/2.0");
@@ -171,7 +175,7 @@ class ApplicationLoadBalancerTest {
 
     @Test
     void refusedConnectionIs502() {
-        ApplicationLoadBalancer alb = start(AlbFixtures.single("refused", 60, group()));
+        ApplicationLoadBalancer alb = start(AlbFixtures.single("refused", 600, group()));
         alb.targetGroup("app").register(new Target("gone", "127.0.0.1", AlbFixtures.closedPort()));
         HttpResponse<String> response = get(alb, "/");
         assertThat(response.statusCode()).isEqualTo(502);
@@ -181,7 +185,7 @@ class ApplicationLoadBalancerTest {
 
     @Test
     void targetClosingWithoutAnswerOrAnsweringGarbageIs502() {
-        ApplicationLoadBalancer alb = start(AlbFixtures.single("raw", 60, group()));
+        ApplicationLoadBalancer alb = start(AlbFixtures.single("raw", 600, group()));
         RawBackend closer = closeLater(new RawBackend(RawBackend.Behaviour.CLOSE_WITHOUT_ANSWER));
         alb.targetGroup("app").register(closer.target("closer"));
         assertThat(get(alb, "/").statusCode()).isEqualTo(502);
@@ -240,7 +244,7 @@ class ApplicationLoadBalancerTest {
 
     @Test
     void forwardsMethodPathQueryBodyAndHeadersAddingXForwarded() {
-        ApplicationLoadBalancer alb = start(AlbFixtures.single("headers", 60, group()));
+        ApplicationLoadBalancer alb = start(AlbFixtures.single("headers", 600, group()));
         TestBackend backend = backend("v42");
         alb.targetGroup("app").register(backend.target());
         awaitHealthy(alb.targetGroup("app"), "v42");
@@ -269,7 +273,7 @@ class ApplicationLoadBalancerTest {
 
     @Test
     void metricsCountRequestsTarget5xxAndElb5xxWithAResettableWindow() {
-        ApplicationLoadBalancer alb = start(AlbFixtures.single("metrics", 60, group()));
+        ApplicationLoadBalancer alb = start(AlbFixtures.single("metrics", 600, group()));
         TargetGroupRuntime app = alb.targetGroup("app");
         TestBackend backend = backend("m");
         app.register(backend.target());
@@ -301,7 +305,7 @@ class ApplicationLoadBalancerTest {
 
     @Test
     void unknownTargetGroupNamesTheKnownOnes() {
-        ApplicationLoadBalancer alb = start(AlbFixtures.single("names", 60, group()));
+        ApplicationLoadBalancer alb = start(AlbFixtures.single("names", 600, group()));
         assertThatThrownBy(() -> alb.targetGroup("ap"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'ap'")
@@ -311,7 +315,7 @@ class ApplicationLoadBalancerTest {
 
     @Test
     void badConfigurationFailsAtStartNamingThePlace() {
-        assertThatThrownBy(() -> ApplicationLoadBalancer.start(AlbFixtures.single("bad", 60,
+        assertThatThrownBy(() -> ApplicationLoadBalancer.start(AlbFixtures.single("bad", 600,
                 group("fastest", 3, 2, "200", 300)), SCALE))
                 .isInstanceOf(LoadBalancerException.class)
                 .hasMessageContaining("target group 'app'")
@@ -320,7 +324,7 @@ class ApplicationLoadBalancerTest {
 
     @Test
     void closeFreesThePortAndEndsEveryThread() throws IOException {
-        ApplicationLoadBalancer alb = ApplicationLoadBalancer.start(AlbFixtures.single("closing", 60, group()), SCALE);
+        ApplicationLoadBalancer alb = ApplicationLoadBalancer.start(AlbFixtures.single("closing", 600, group()), SCALE);
         TestBackend backend = backend("c");
         alb.targetGroup("app").register(backend.target());
         awaitHealthy(alb.targetGroup("app"), "c");
