@@ -67,6 +67,16 @@ public final class TargetGroupRuntime {
         return name;
     }
 
+    /**
+     * The deregistration delay, compressed. AWS keeps showing a target {@code draining} until it runs
+     * out even when the target went idle earlier, and ECS waits that long before stopping the task
+     * (AWS-SEMANTICS.md section 1): a scheduler that wants ECS's timing waits this long from
+     * {@link #deregister}, not only for its future.
+     */
+    public Duration deregistrationDelay() {
+        return deregistrationDelay;
+    }
+
     /** The topology's settings of this group (AWS seconds, not compressed). */
     public TargetGroup config() {
         return config;
