@@ -74,7 +74,9 @@ public final class EcsRuntime implements AutoCloseable {
             schedulers.put(e.getKey(), new ServiceScheduler(e.getKey(), cluster,
                     new RollingUpdatePolicy(deployment.minimumHealthyPercent(), deployment.maximumPercent()),
                     deployment.circuitBreaker().enable(), deployment.circuitBreaker().rollback(), options.circuitBreakerMinimumThreshold(),
-                    Duration.ofSeconds(service.healthCheckGracePeriodSeconds()), scale, launcher, tg, new TargetMirror(env.aws(), tgArn),
+                    Duration.ofSeconds(service.healthCheckGracePeriodSeconds()), scale, launcher, tg,
+                    new TargetMirror(env.aws(), tgArn, service.subnets().isEmpty() ? null
+                            : topology.network().subnets().get(service.subnets().get(0)).cidr()),
                     healthChecks));
             Service actual = describe(e.getKey());
             knownTaskDefinitions.put(e.getKey(), actual.taskDefinition());

@@ -377,7 +377,12 @@ public final class ServiceScheduler {
             task.status(EcsTask.LastStatus.DEACTIVATING);
             event(ServiceEvent.SERVICE, "(service " + name + ") has begun draining connections on 1 tasks.");
             targetMirror.deregister(task);
-            targetGroup.deregister(task.taskId()).whenComplete((result, error) -> {
+            // ECS waits for the target to become unused: the whole deregistration delay, even when its
+            // connections close earlier (AWS-SEMANTICS.md section 1), and only then sends SIGTERM.
+            java.util.concurrent.CompletableFuture<Void> delay = java.util.concurrent.CompletableFuture.runAsync(() -> { },
+                    java.util.concurrent.CompletableFuture.delayedExecutor(targetGroup.deregistrationDelay().toMillis(),
+                            java.util.concurrent.TimeUnit.MILLISECONDS));
+            targetGroup.deregister(task.taskId()).thenCombine(delay, (result, ignored) -> result).whenCompleteAsync((result, error) -> {
                 synchronized (this) {
                     event(ServiceEvent.SERVICE, "(service " + name + ") deregistered 1 targets in (target-group " + targetGroup.name() + ")"
                             + (result != null && result.requestsCut() > 0 ? "; " + result.requestsCut() + " in-flight requests were cut when the deregistration delay expired" : ""));

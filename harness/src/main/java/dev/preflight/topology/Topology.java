@@ -41,6 +41,14 @@ public record Topology(
         return new Topology(project, environment, region, network, ecr, logs, secrets, rds, elasticache, s3, iam, newLoadBalancer, ecs);
     }
 
+    /** The same environment with one ECR repository changed. */
+    public Topology withRepository(String name, java.util.function.UnaryOperator<EcrRepository> change) {
+        java.util.Map<String, EcrRepository> repositories = new java.util.LinkedHashMap<>(ecr.repositories());
+        repositories.put(name, change.apply(repositories.get(name)));
+        return new Topology(project, environment, region, network, new Ecr(repositories), logs, secrets, rds, elasticache, s3, iam,
+                loadBalancer, ecs);
+    }
+
     /** The same environment with one ECS service changed. */
     public Topology withService(String name, java.util.function.UnaryOperator<EcsService> change) {
         java.util.Map<String, EcsService> services = new java.util.LinkedHashMap<>(ecs.services());
