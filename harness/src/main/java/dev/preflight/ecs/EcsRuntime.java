@@ -50,6 +50,8 @@ public final class EcsRuntime implements AutoCloseable {
     private final ExecutorService healthChecks;
     private final Map<String, ServiceScheduler> schedulers = new LinkedHashMap<>();
     private final Map<String, String> knownTaskDefinitions = new LinkedHashMap<>();
+    /** The engine's PRIMARY deployment id per service: a new one without a new task definition is a forced deployment. */
+    private final Map<String, String> knownEngineDeployments = new LinkedHashMap<>();
     private long ticks;
     private volatile boolean closed;
 
@@ -80,6 +82,7 @@ public final class EcsRuntime implements AutoCloseable {
                     healthChecks));
             Service actual = describe(e.getKey());
             knownTaskDefinitions.put(e.getKey(), actual.taskDefinition());
+            knownEngineDeployments.put(e.getKey(), primaryDeploymentId(actual));
             schedulers.get(e.getKey()).desiredCount(actual.desiredCount());
         }
         this.loop = Executors.newSingleThreadScheduledExecutor(daemon("preflight-ecs-scheduler"));
@@ -170,11 +173,25 @@ public final class EcsRuntime implements AutoCloseable {
             ServiceScheduler scheduler = schedulers.get(logical);
             scheduler.desiredCount(s.desiredCount());
             String known = knownTaskDefinitions.get(logical);
-            if (!s.taskDefinition().equals(known)) {
-                knownTaskDefinitions.put(logical, s.taskDefinition());
+            String engineDeployment = primaryDeploymentId(s);
+            boolean newTaskDefinition = !s.taskDefinition().equals(known);
+            boolean forced = engineDeployment != null && !engineDeployment.equals(knownEngineDeployments.get(logical));
+            knownTaskDefinitions.put(logical, s.taskDefinition());
+            knownEngineDeployments.put(logical, engineDeployment);
+            if (newTaskDefinition || forced && scheduler.primary().isPresent()) {
+                // UpdateService with a new task definition, or forceNewDeployment: ECS starts a new deployment.
                 scheduler.deploy(s.taskDefinition(), false);
             }
         }
+    }
+
+    private static String primaryDeploymentId(Service service) {
+        return service.deployments().stream().filter(d -> "PRIMARY".equals(d.status())).map(d -> d.id()).findFirst().orElse(null);
+    }
+
+    /** UpdateService with forceNewDeployment through the ECS API: new tasks pick up new secrets and images. */
+    public void forceNewDeployment(String service) {
+        env.aws().ecs().updateService(r -> r.cluster(clusterName()).service(awsServiceName(service)).forceNewDeployment(true));
     }
 
     @Override
