@@ -2,7 +2,7 @@
 ENV ?= dev
 MVN ?= mvn -B -ntp
 
-.PHONY: setup run test up down clean
+.PHONY: setup run test up down bench clean
 
 setup:
 	@./scripts/setup.sh
@@ -21,6 +21,12 @@ up: setup
 	$(MVN) -q install -Dmaven.test.skip=true
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 	java -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli up --env $(ENV)
+
+## bench: printed figures: rolling-deploy time, the load balancer's added latency and throughput
+bench: setup
+	$(MVN) -q install -Dmaven.test.skip=true
+	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	java -Dpreflight.app.jar=fixtures/app/target/sample-app.jar -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.bench.PreflightBench
 
 ## down: stop whatever a killed run left behind (processes and temp folders)
 down:
