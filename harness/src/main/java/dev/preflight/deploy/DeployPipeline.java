@@ -125,8 +125,20 @@ public final class DeployPipeline {
     }
 
     private DeployResult result(String service, String version, DeployResult.Result result, Deployment deployment, String reason, Instant start) {
+        if (reason != null && deployment != null) {
+            reason = reason + taskStopReasons(service, deployment);
+        }
         return new DeployResult(service, environment(), version, result, deployment == null ? null : deployment.id(), reason,
                 Duration.between(start, Instant.now()));
+    }
+
+    /** Why the deployment's tasks stopped, counted: what an engineer looks at first. */
+    private String taskStopReasons(String service, Deployment deployment) {
+        Map<String, Long> reasons = new java.util.TreeMap<>();
+        runtime.service(service).tasks().stream().filter(t -> t.deployment() == deployment && t.stoppedReason() != null)
+                .forEach(t -> reasons.merge(t.stoppedReason(), 1L, Long::sum));
+        return reasons.isEmpty() ? "" : "; stopped tasks: " + reasons.entrySet().stream()
+                .map(e -> e.getValue() + " x " + e.getKey()).collect(java.util.stream.Collectors.joining(", "));
     }
 
     private String environment() {

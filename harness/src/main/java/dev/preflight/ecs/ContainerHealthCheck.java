@@ -38,7 +38,8 @@ final class ContainerHealthCheck {
     }
 
     /** Null when the container has no health check. */
-    static ContainerHealthCheck of(HealthCheck check, int containerPort, int hostPort, TimeScale scale, Instant start) {
+    static ContainerHealthCheck of(HealthCheck check, int containerPort, int hostPort, TimeScale scale, Duration minimumTimeout,
+                                   Instant start) {
         if (check == null || check.command().isEmpty()) {
             return null;
         }
@@ -53,13 +54,17 @@ final class ContainerHealthCheck {
             raw.subList(from, raw.size()).forEach(a -> command.add(rewrite(a, containerPort, hostPort)));
         }
         return new ContainerHealthCheck(command,
-                scale.seconds(orDefault(check.interval(), 30)), scale.seconds(orDefault(check.timeout(), 5)),
+                scale.seconds(orDefault(check.interval(), 30)), max(scale.seconds(orDefault(check.timeout(), 5)), minimumTimeout),
                 orDefault(check.retries(), 3), scale.seconds(orDefault(check.startPeriod(), 0)), start);
     }
 
     private static String rewrite(String s, int containerPort, int hostPort) {
         return s.replace("localhost:" + containerPort, "127.0.0.1:" + hostPort)
                 .replace("127.0.0.1:" + containerPort, "127.0.0.1:" + hostPort);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static int orDefault(Integer value, int fallback) {

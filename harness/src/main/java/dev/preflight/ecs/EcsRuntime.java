@@ -46,6 +46,7 @@ public final class EcsRuntime implements AutoCloseable {
     private final TaskLogShipper logShipper;
     private final TaskRunner runner;
     private final TaskLauncher launcher;
+    private final Duration minimumCheckTimeout;
     private final ScheduledExecutorService loop;
     private final ExecutorService healthChecks;
     private final Map<String, ServiceScheduler> schedulers = new LinkedHashMap<>();
@@ -65,7 +66,9 @@ public final class EcsRuntime implements AutoCloseable {
         this.logShipper = new TaskLogShipper(env.aws().logs());
         this.runner = new ProcessTaskRunner(env.engines().ledger(), runDir.resolve("tasks"), logShipper);
         this.launcher = new TaskLauncher(env.aws(), registry, runner, scale);
-        this.loadBalancer = topology.loadBalancer() == null ? null : ApplicationLoadBalancer.start(topology.loadBalancer(), scale);
+        this.minimumCheckTimeout = options.minimumCheckTimeout();
+        this.loadBalancer = topology.loadBalancer() == null ? null : ApplicationLoadBalancer.start(topology.loadBalancer(), scale,
+                dev.preflight.alb.LoadBalancerOptions.defaults().withMinimumTimeout(options.minimumCheckTimeout()));
         this.healthChecks = Executors.newFixedThreadPool(4, daemon("preflight-container-health"));
         String cluster = topology.naming().of(topology.ecs().cluster());
         for (Map.Entry<String, EcsService> e : topology.ecs().services().entrySet()) {
@@ -79,7 +82,7 @@ public final class EcsRuntime implements AutoCloseable {
                     Duration.ofSeconds(service.healthCheckGracePeriodSeconds()), scale, launcher, tg,
                     new TargetMirror(env.aws(), tgArn, service.subnets().isEmpty() ? null
                             : topology.network().subnets().get(service.subnets().get(0)).cidr()),
-                    healthChecks));
+                    healthChecks, minimumCheckTimeout));
             Service actual = describe(e.getKey());
             knownTaskDefinitions.put(e.getKey(), actual.taskDefinition());
             knownEngineDeployments.put(e.getKey(), primaryDeploymentId(actual));

@@ -7,17 +7,28 @@ import dev.preflight.time.TimeScale;
  * the time-scale factor and the circuit breaker's minimum threshold (3 in current AWS documents,
  * 10 in the 2023 developer guide).
  */
-public record RuntimeOptions(TimeScale timeScale, int circuitBreakerMinimumThreshold) {
+public record RuntimeOptions(TimeScale timeScale, int circuitBreakerMinimumThreshold, java.time.Duration minimumCheckTimeout) {
+
+    /**
+     * Health-check timeouts (load balancer and container) never go below this much real time:
+     * compressed, ECS's 5 s becomes 83 ms, less than a busy 2-core machine needs to start curl or
+     * answer a request, and checks would fail for the machine's sake rather than the task's.
+     */
+    public static final java.time.Duration DEFAULT_MINIMUM_CHECK_TIMEOUT = java.time.Duration.ofSeconds(1);
 
     public static RuntimeOptions defaults() {
-        return new RuntimeOptions(TimeScale.fromSystem(), CircuitBreaker.DEFAULT_MINIMUM_THRESHOLD);
+        return new RuntimeOptions(TimeScale.fromSystem(), CircuitBreaker.DEFAULT_MINIMUM_THRESHOLD, DEFAULT_MINIMUM_CHECK_TIMEOUT);
     }
 
     public RuntimeOptions withTimeScale(TimeScale scale) {
-        return new RuntimeOptions(scale, circuitBreakerMinimumThreshold);
+        return new RuntimeOptions(scale, circuitBreakerMinimumThreshold, minimumCheckTimeout);
     }
 
     public RuntimeOptions withCircuitBreakerMinimumThreshold(int minimum) {
-        return new RuntimeOptions(timeScale, minimum);
+        return new RuntimeOptions(timeScale, minimum, minimumCheckTimeout);
+    }
+
+    public RuntimeOptions withMinimumCheckTimeout(java.time.Duration floor) {
+        return new RuntimeOptions(timeScale, circuitBreakerMinimumThreshold, floor);
     }
 }

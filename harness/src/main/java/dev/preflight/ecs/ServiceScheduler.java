@@ -45,6 +45,7 @@ public final class ServiceScheduler {
     private final TargetGroupRuntime targetGroup;
     private final TargetMirror targetMirror;
     private final ExecutorService healthChecks;
+    private final Duration minimumCheckTimeout;
     private final List<Consumer<ServiceEvent>> listeners = new ArrayList<>();
 
     private final List<Deployment> deployments = new ArrayList<>();
@@ -58,7 +59,8 @@ public final class ServiceScheduler {
 
     ServiceScheduler(String name, String clusterName, RollingUpdatePolicy policy, boolean breakerEnabled, boolean breakerRollback,
                      int breakerMinimum, Duration gracePeriod, TimeScale scale, TaskLauncher launcher,
-                     TargetGroupRuntime targetGroup, TargetMirror targetMirror, ExecutorService healthChecks) {
+                     TargetGroupRuntime targetGroup, TargetMirror targetMirror, ExecutorService healthChecks,
+                     Duration minimumCheckTimeout) {
         this.name = name;
         this.clusterName = clusterName;
         this.policy = policy;
@@ -71,6 +73,7 @@ public final class ServiceScheduler {
         this.targetGroup = targetGroup;
         this.targetMirror = targetMirror;
         this.healthChecks = healthChecks;
+        this.minimumCheckTimeout = minimumCheckTimeout;
     }
 
     public String name() {
@@ -189,7 +192,8 @@ public final class ServiceScheduler {
                 task.running(now);
                 ContainerDefinition container = launcher.container(task.deployment().taskDefinitionArn());
                 int containerPort = container.portMappings().isEmpty() ? process.port() : container.portMappings().get(0).containerPort();
-                ContainerHealthCheck check = ContainerHealthCheck.of(container.healthCheck(), containerPort, process.port(), scale, now);
+                ContainerHealthCheck check = ContainerHealthCheck.of(container.healthCheck(), containerPort, process.port(), scale,
+                        minimumCheckTimeout, now);
                 if (check != null) {
                     containerChecks.put(task.taskId(), check);
                 }
