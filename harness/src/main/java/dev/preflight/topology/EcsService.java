@@ -30,6 +30,12 @@ public record EcsService(
                 healthCheckGracePeriodSeconds, container, newDeployment, autoscaling);
     }
 
+    /** The same service with other autoscaling (null: none). */
+    public EcsService withAutoscaling(Autoscaling newAutoscaling) {
+        return new EcsService(image, cpu, memory, desiredCount, subnets, securityGroups, executionRole, taskRole, targetGroup,
+                healthCheckGracePeriodSeconds, container, deployment, newAutoscaling);
+    }
+
     public EcsService withDesiredCount(int count) {
         return new EcsService(image, cpu, memory, count, subnets, securityGroups, executionRole, taskRole, targetGroup,
                 healthCheckGracePeriodSeconds, container, deployment, autoscaling);
