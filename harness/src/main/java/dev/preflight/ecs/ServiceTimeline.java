@@ -69,7 +69,27 @@ public final class ServiceTimeline implements AutoCloseable {
         StringBuilder text = new StringBuilder();
         service.events().stream().filter(e -> !e.at().isBefore(start)).forEach(e -> text.append(e).append('\n'));
         report.section("Events of service " + service.name(), text.toString());
+        tasks(report);
         return report;
+    }
+
+    /** Every task of the run with its CloudWatch log group and stream, and its log kept beside the page. */
+    private void tasks(ScenarioReport report) {
+        StringBuilder text = new StringBuilder();
+        for (EcsTask t : service.tasks()) {
+            if (t.createdAt().isBefore(start) && t.stopped()) {
+                continue;
+            }
+            String log = t.process() == null ? "(never started)" : "log group " + t.process().spec().logGroup()
+                    + ", stream " + t.process().spec().logStream();
+            text.append(String.format("%s  %-4s %-14s %s%s%n", t.taskId(), t.version(), t.lastStatus(), log,
+                    t.stoppedReason() == null ? "" : "  stopped: " + t.stoppedReason()));
+            if (t.process() != null) {
+                report.attach("task " + t.taskId().substring(0, 8) + " (" + t.version() + ") log: "
+                        + t.process().spec().logStream(), t.process().localLog());
+            }
+        }
+        report.section("Tasks of service " + service.name() + " (CloudWatch Logs)", text.toString());
     }
 
     private static String shortLabel(ServiceEvent e) {

@@ -65,6 +65,16 @@ final class ScenarioPage {
             line("<h2>" + Html.escape(section.heading()) + "</h2>");
             line("<pre>" + Html.escape(section.text()) + "</pre>");
         }
+        if (!report.attachments().isEmpty()) {
+            line("<h2>Files</h2>");
+            line("<ul>");
+            for (ScenarioReport.Attachment a : report.attachments()) {
+                line(java.nio.file.Files.isRegularFile(a.source())
+                        ? "<li><a href=\"" + Html.escape(a.href()) + "\">" + Html.escape(a.label()) + "</a></li>"
+                        : "<li>" + Html.escape(a.label()) + " (missing)</li>");
+            }
+            line("</ul>");
+        }
         line("<script type=\"application/json\" id=\"" + DATA_ELEMENT_ID + "\">" + HtmlSafeJson.write(data) + "</script>");
         script(ReportAssets.CHART_JS);
         script(ReportAssets.ANNOTATION_JS);

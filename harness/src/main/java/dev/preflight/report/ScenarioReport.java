@@ -36,6 +36,10 @@ public final class ScenarioReport {
     record Event(Instant at, String label) {
     }
 
+    /** A file copied next to the page and linked from it, e.g. a task's log. */
+    record Attachment(String label, Path source, String href) {
+    }
+
     record Section(String heading, String text) {
     }
 
@@ -46,6 +50,7 @@ public final class ScenarioReport {
     private final Map<String, Map<String, List<Sample>>> charts = new LinkedHashMap<>();
     private final List<Event> events = new ArrayList<>();
     private final List<Section> sections = new ArrayList<>();
+    private final List<Attachment> attachments = new ArrayList<>();
     private Boolean passed;
     private String verdictSummary = "";
 
@@ -119,6 +124,16 @@ public final class ScenarioReport {
         return this;
     }
 
+    /**
+     * A file to keep with the page (copied into {@code <slug>-files/} when the page is written) and
+     * link from it under "Files", e.g. each task's log. A file that no longer exists is listed as missing.
+     */
+    public ScenarioReport attach(String label, Path file) {
+        String name = String.format("%02d-%s", attachments.size() + 1, file.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_"));
+        attachments.add(new Attachment(label == null ? name : label, file, slug + "-files/" + name));
+        return this;
+    }
+
     public ScenarioReport verdict(boolean passed, String summary) {
         this.passed = passed;
         this.verdictSummary = summary == null ? "" : summary;
@@ -134,6 +149,13 @@ public final class ScenarioReport {
         byte[] html = ScenarioPage.render(this, written).getBytes(StandardCharsets.UTF_8);
         return ReportFiles.locked(reportDir, () -> {
             ReportAssets.copyInto(reportDir);
+            for (Attachment a : attachments) {
+                if (java.nio.file.Files.isRegularFile(a.source())) {
+                    Path target = reportDir.resolve(a.href());
+                    java.nio.file.Files.createDirectories(target.getParent());
+                    java.nio.file.Files.copy(a.source(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
             Path page = reportDir.resolve(slug + ".html");
             ReportFiles.writeAtomically(page, html);
             ReportIndex.rewrite(reportDir);
@@ -177,6 +199,10 @@ public final class ScenarioReport {
         List<Event> sorted = new ArrayList<>(events);
         sorted.sort(Comparator.comparing(Event::at));
         return sorted;
+    }
+
+    List<Attachment> attachments() {
+        return Collections.unmodifiableList(attachments);
     }
 
     List<Section> sections() {
