@@ -8,6 +8,7 @@ import dev.preflight.ecs.RuntimeOptions;
 import dev.preflight.engine.Engines;
 import dev.preflight.environment.Environment;
 import dev.preflight.environment.TopologyLocator;
+import dev.preflight.secrets.RunSecrets;
 import dev.preflight.topology.Topology;
 import dev.preflight.topology.TopologyLoader;
 import java.net.URI;
@@ -81,6 +82,8 @@ public final class RunningEnvironment implements AutoCloseable {
             runtime.close();
         } finally {
             try {
+                // Its secrets and log groups go with it: keep the values and scan its logs for the end-of-run leak scan.
+                RunSecrets.beforeDestroy(environment);
                 environment.destroy();
             } finally {
                 environment.close();
