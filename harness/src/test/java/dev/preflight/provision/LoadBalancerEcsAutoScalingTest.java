@@ -207,7 +207,7 @@ class LoadBalancerEcsAutoScalingTest {
         assertThat(c.logConfiguration().options()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "awslogs-group", "/ecs/shop-dev/api", "awslogs-region", "eu-west-1", "awslogs-stream-prefix", "api"));
         assertThat(c.environment().stream().collect(Collectors.toMap(KeyValuePair::name, KeyValuePair::value)))
-                .containsExactlyInAnyOrderEntriesOf(Map.of("APP_ROLE", "api", "REDIS_URL", "redis://127.0.0.1:6390/0",
+                .containsExactlyInAnyOrderEntriesOf(Map.of("APP_ROLE", "api", "APP_BASE_PATH", "/api", "REDIS_URL", "redis://127.0.0.1:6390/0",
                         "MEDIA_BUCKET", "shop-dev-media"));
         assertThat(c.secrets().stream().collect(Collectors.toMap(s -> s.name(), s -> s.valueFrom())))
                 .containsExactlyInAnyOrderEntriesOf(Map.of("DB_SECRET", prerequisites.require("secret", "db-credentials"),
