@@ -38,7 +38,8 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  *       (256 = 0.25 vCPU), and its resident memory against the task memory (MiB); the service's value
  *       is the sum used over the sum reserved of its tasks.</li>
  *   <li>{@code AWS/ApplicationELB} per target group (LoadBalancer, TargetGroup): RequestCount,
- *       RequestCountPerTarget (requests over the period's average healthy targets), TargetResponseTime
+ *       RequestCountPerTarget (requests over the period's average healthy targets; counts are scaled to the
+ *       nominal period when the collector closed a window a little late or early), TargetResponseTime
  *       (seconds, real), HTTPCode_Target_5XX_Count and HealthyHostCount (averaged over the period).
  *       As in AWS, a period without requests has no request datapoints unless
  *       {@link MetricsOptions#reportIdlePeriods()}.</li>
@@ -311,17 +312,26 @@ public final class RuntimeMetrics implements AutoCloseable {
         if (requests == 0 && !options.reportIdlePeriods()) {
             return; // ELB publishes request metrics only while requests flow
         }
+        // Counts are per period: a window the collector closed late (or early) is scaled to the period's length,
+        // so the compressed clock's scheduling jitter does not look like load.
+        double perPeriod = perPeriod(window.period());
         // With no healthy target the group routes to all (fail-open): count per registered target then.
         double perTargetDivisor = healthy > 0 ? healthy : Math.max(1, group.targets().size());
-        out.add(Map.entry(targetGroupMetric(name, AwsMetrics.REQUEST_COUNT), new Datapoint(number, end, requests, AwsMetrics.COUNT)));
+        out.add(Map.entry(targetGroupMetric(name, AwsMetrics.REQUEST_COUNT), new Datapoint(number, end, requests * perPeriod, AwsMetrics.COUNT)));
         out.add(Map.entry(targetGroupMetric(name, AwsMetrics.REQUEST_COUNT_PER_TARGET),
-                new Datapoint(number, end, requests / perTargetDivisor, AwsMetrics.COUNT)));
+                new Datapoint(number, end, requests * perPeriod / perTargetDivisor, AwsMetrics.COUNT)));
         if (requests > 0) {
             out.add(Map.entry(targetGroupMetric(name, AwsMetrics.TARGET_RESPONSE_TIME),
                     new Datapoint(number, end, window.averageResponseTimeMillis() / 1000.0, AwsMetrics.SECONDS)));
             out.add(Map.entry(targetGroupMetric(name, AwsMetrics.TARGET_5XX_COUNT),
-                    new Datapoint(number, end, window.target5xxCount(), AwsMetrics.COUNT)));
+                    new Datapoint(number, end, window.target5xxCount() * perPeriod, AwsMetrics.COUNT)));
         }
+    }
+
+    /** period / window, for a window between half and twice the period; 1 otherwise (a stall: count as it is). */
+    private double perPeriod(Duration window) {
+        double ratio = (double) period.toNanos() / Math.max(1, window.toNanos());
+        return ratio >= 0.5 && ratio <= 2 ? ratio : 1;
     }
 
     /** The task definition's task-level cpu and memory; the topology's when the definition has none. */
