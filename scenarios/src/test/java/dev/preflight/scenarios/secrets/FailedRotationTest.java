@@ -42,7 +42,7 @@ class FailedRotationTest {
 
     @Test
     void aRotationWhoseTestSecretFailsLeavesAwsCurrentUnchangedAndAwsPendingVisible(Engines engines) {
-        try (RunningEnvironment running = RunningEnvironment.start(engines, "rotfail", t -> t)) {
+        try (RunningEnvironment running = RunningEnvironment.start(engines, "rotfail", SecretTopologies::withPatientLoadBalancer)) {
             Environment env = running.environment();
             DeployResult v1 = running.pipeline().deploy("api", "v1");
             assertThat(v1.succeeded()).as("deploy of v1: %s", v1).isTrue();
@@ -51,6 +51,7 @@ class FailedRotationTest {
             DatabaseSecret valueBefore = rotation.read("db-credentials", "AWSCURRENT");
 
             ScenarioReport report = ScenarioReport.named("A rotation whose testSecret fails leaves AWSCURRENT and shows AWSPENDING");
+            report.section("Setup", SecretTopologies.setup("1 task", LOAD));
             boolean passed = false;
             String verdict = "did not finish";
             try (ServiceTimeline tasks = ServiceTimeline.record(running.runtime().service("api"));

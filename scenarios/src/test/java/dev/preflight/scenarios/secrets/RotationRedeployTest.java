@@ -46,7 +46,7 @@ class RotationRedeployTest {
 
     @Test
     void singleUserRotationThenForcedDeploymentUnderLoadLosesNoRequestAndRetiresTheOldPassword(Engines engines) {
-        try (RunningEnvironment running = RunningEnvironment.start(engines, "rotsingle", t -> t)) {
+        try (RunningEnvironment running = RunningEnvironment.start(engines, "rotsingle", SecretTopologies::withPatientLoadBalancer)) {
             Outcome o = rotateThenRedeploy(running, Strategy.SINGLE_USER,
                     "Rotation (single user), then a forced deployment under load on /api/db", (outcome, report) -> {
                         assertThat(outcome.usersOfNewTasks().values()).as("users the new tasks log in as")
@@ -62,7 +62,7 @@ class RotationRedeployTest {
 
     @Test
     void alternatingUsersRotationThenForcedDeploymentMovesTheTasksToTheCloneAndThePreviousUserWorksUntilTheNextRotation(Engines engines) {
-        try (RunningEnvironment running = RunningEnvironment.start(engines, "rotalternate", t -> t)) {
+        try (RunningEnvironment running = RunningEnvironment.start(engines, "rotalternate", SecretTopologies::withPatientLoadBalancer)) {
             Outcome o = rotateThenRedeploy(running, Strategy.ALTERNATING_USERS,
                     "Rotation (alternating users), then a forced deployment under load on /api/db", (outcome, report) -> {
                         String clone = outcome.before().username() + "_clone";
@@ -110,6 +110,7 @@ class RotationRedeployTest {
         DatabaseSecret before = SecretRotation.of(env).read("db-credentials", "AWSCURRENT");
 
         ScenarioReport report = ScenarioReport.named(title);
+        report.section("Setup", SecretTopologies.setup(TASKS + " tasks", LOAD));
         boolean passed = false;
         String verdict = "did not finish";
         try (ServiceTimeline tasks = ServiceTimeline.record(api);
@@ -168,6 +169,9 @@ class RotationRedeployTest {
 
     /** The load runs on its own schedule; the test only lets it run a little before acting. */
     static void pause(Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            return;
+        }
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
