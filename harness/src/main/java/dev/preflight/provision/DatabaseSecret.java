@@ -1,5 +1,6 @@
 package dev.preflight.provision;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,11 @@ public record DatabaseSecret(String username, String password, String engine, St
         try {
             return JSON.readValue(json, DatabaseSecret.class);
         } catch (IOException e) {
-            throw new UncheckedIOException("A database secret is not the expected JSON {username, password, engine, host, port, dbname}", e);
+            // Not chained: the parser's message quotes the input ("Unrecognized token '<the password>'").
+            String where = e instanceof JsonProcessingException p && p.getLocation() != null
+                    ? " at line " + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr() : "";
+            throw new UncheckedIOException("A database secret is not the expected JSON {username, password, engine, host, port, dbname}",
+                    new IOException(e.getClass().getSimpleName() + where + " (the parser's message is left out: it may quote the secret)"));
         }
     }
 

@@ -79,7 +79,7 @@ class SecretInjectionTest {
                         previous.password()));
                 assertThat(sha256(current.password())).as("AWSCURRENT and AWSPREVIOUS passwords differ").isNotEqualTo(sha256(previous.password()));
                 assertThat(started.get("DB_USER")).isEqualTo(current.username());
-                checks.add("DB_USER <- " + EXTRA_SECRETS.get("DB_USER") + ": " + started.get("DB_USER") + " (not a secret)");
+                checks.add("DB_USER <- " + EXTRA_SECRETS.get("DB_USER") + "  =>  " + started.get("DB_USER") + " (not a secret)");
 
                 TaskProbe.Answer secretEndpoint = TaskProbe.get(task, "/api/secret", Duration.ofSeconds(10));
                 assertThat(secretEndpoint.status()).isEqualTo(200);
@@ -127,7 +127,7 @@ class SecretInjectionTest {
 
     private static String check(String variable, String valueFrom, String actual, String expected) {
         assertThat(sha256(actual)).as("%s (valueFrom %s) compared by fingerprint", variable, valueFrom).isEqualTo(sha256(expected));
-        return variable + " <- " + valueFrom + ": " + sha256(actual) + " = Secrets Manager's value";
+        return variable + " <- " + valueFrom + "  =>  " + sha256(actual) + ", as Secrets Manager holds it";
     }
 
     private static EcsTask single(List<EcsTask> tasks) {
