@@ -9,17 +9,23 @@ import dev.preflight.engine.Engines;
 import dev.preflight.provision.DatabaseSecret;
 import dev.preflight.provision.Passwords;
 import dev.preflight.provision.PostgresAdmin;
+import dev.preflight.report.ScenarioReport;
 import dev.preflight.secrets.SecretRotation.Strategy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rotation against the real engines: moto for Secrets Manager, PostgreSQL whose roles have SCRAM
@@ -191,6 +197,26 @@ class SecretRotationTest {
                 .hasMessageContaining("is not a database secret")
                 .hasMessageContaining("no AWSPENDING version was left")
                 .satisfies(e -> assertThat(SecretScan.of(SecretValues.of("plain", "v", value)).throwable("e", e).result().clean()).isTrue());
+    }
+
+    @Test
+    void theTimelineShowsEachVersionWithItsStagesOverTimeAndEachStepAsAnEvent(@TempDir Path reports) throws Exception {
+        databaseWithSecret("rot_timeline");
+        String secretArn = aws.secrets().describeSecret(r -> r.secretId("test/rot_timeline")).arn();
+        RotationResult result;
+        try (SecretTimeline timeline = SecretTimeline.record(aws.secrets(), Map.of("test/rot_timeline", secretArn), Duration.ofMillis(50))) {
+            result = rotation().withListener(timeline).rotate("test/rot_timeline", Strategy.SINGLE_USER);
+            assertThat(timeline.stepLines()).hasSize(4).allMatch(l -> l.contains("test/rot_timeline"));
+            Path page = timeline.addTo(ScenarioReport.named("timeline test")).write(reports);
+            String html = Files.readString(page);
+
+            assertThat(html).contains("secret test/rot_timeline: version # holding each stage")
+                    .contains("AWSCURRENT").contains("AWSPREVIOUS").contains("AWSPENDING")
+                    .contains("createSecret (#2)").contains("finishSecret (#2)")
+                    .contains("#1 " + result.previousVersionId() + ":").contains("#2 " + result.versionId() + ":");
+            DatabaseSecret current = rotation().read("test/rot_timeline", "AWSCURRENT");
+            assertThat(html).doesNotContain(current.password());
+        }
     }
 
     private static Connection login(DatabaseSecret secret) throws SQLException {

@@ -1,8 +1,8 @@
 package dev.preflight.scenarios.secrets;
 
 import dev.preflight.topology.LoadBalancer;
-import dev.preflight.traffic.LoadProfile;
 import dev.preflight.topology.Topology;
+import dev.preflight.traffic.LoadProfile;
 
 /** Edits of dev that the secrets scenarios share. */
 final class SecretTopologies {
