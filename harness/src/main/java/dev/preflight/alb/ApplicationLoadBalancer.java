@@ -82,7 +82,7 @@ public final class ApplicationLoadBalancer implements AutoCloseable {
             throw new LoadBalancerException(where + " has no target groups; add loadBalancer.targetGroups");
         }
         ListenerRules rules = ListenerRules.from(config.name(), listener, new TreeSet<>(config.targetGroups().keySet()));
-        long idleTimeoutMillis = Math.max(1, scale.seconds(config.idleTimeoutSeconds()).toMillis());
+        long idleTimeoutMillis = options.idleTimeoutMillis(scale, config.idleTimeoutSeconds());
 
         String threads = "alb-" + config.name() + "-" + INSTANCES.incrementAndGet();
         ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler(threads + "-timer", true);

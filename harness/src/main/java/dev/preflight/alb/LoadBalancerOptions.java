@@ -20,12 +20,20 @@ import java.time.Duration;
  *
  * @param connectTimeout real-time connect timeout, or null for AWS's 10 s compressed
  * @param minimumTimeout real-time floor of the connect and health-check timeouts
+ * @param minimumIdleTimeout real-time floor of the idle timeout (zero: none). Compressed, AWS's 60 s
+ *                           is 1 s, shorter than a new task's first request to its database, and a
+ *                           keep-alive connection closed after 1 s races with the client reusing it
  */
-public record LoadBalancerOptions(Duration connectTimeout, Duration minimumTimeout) {
+public record LoadBalancerOptions(Duration connectTimeout, Duration minimumTimeout, Duration minimumIdleTimeout) {
     public static final double AWS_CONNECT_TIMEOUT_SECONDS = 10;
     public static final long DEFAULT_MINIMUM_TIMEOUT_MILLIS = 200;
 
+    public LoadBalancerOptions(Duration connectTimeout, Duration minimumTimeout) {
+        this(connectTimeout, minimumTimeout, Duration.ZERO);
+    }
+
     public LoadBalancerOptions {
+        minimumIdleTimeout = minimumIdleTimeout == null ? Duration.ZERO : minimumIdleTimeout;
         if (connectTimeout != null && (connectTimeout.isNegative() || connectTimeout.isZero())) {
             throw new IllegalArgumentException("connectTimeout must be positive, got " + connectTimeout);
         }
@@ -40,12 +48,22 @@ public record LoadBalancerOptions(Duration connectTimeout, Duration minimumTimeo
 
     /** A connect timeout in real (already compressed) time. */
     public LoadBalancerOptions withConnectTimeout(Duration realTime) {
-        return new LoadBalancerOptions(realTime, minimumTimeout);
+        return new LoadBalancerOptions(realTime, minimumTimeout, minimumIdleTimeout);
     }
 
     /** The real-time floor of the connect and health-check timeouts; zero for none. */
     public LoadBalancerOptions withMinimumTimeout(Duration realTime) {
-        return new LoadBalancerOptions(connectTimeout, realTime);
+        return new LoadBalancerOptions(connectTimeout, realTime, minimumIdleTimeout);
+    }
+
+    /** The real-time floor of the idle timeout; zero for none (the scaled value as it is). */
+    public LoadBalancerOptions withMinimumIdleTimeout(Duration realTime) {
+        return new LoadBalancerOptions(connectTimeout, minimumTimeout, realTime);
+    }
+
+    long idleTimeoutMillis(TimeScale scale, int awsSeconds) {
+        long scaled = Math.max(1, scale.seconds(awsSeconds).toMillis());
+        return Math.max(scaled, minimumIdleTimeout.toMillis());
     }
 
     Duration connectTimeout(TimeScale scale) {

@@ -68,7 +68,8 @@ public final class EcsRuntime implements AutoCloseable {
         this.launcher = new TaskLauncher(env.aws(), registry, runner, scale);
         this.minimumCheckTimeout = options.minimumCheckTimeout();
         this.loadBalancer = topology.loadBalancer() == null ? null : ApplicationLoadBalancer.start(topology.loadBalancer(), scale,
-                dev.preflight.alb.LoadBalancerOptions.defaults().withMinimumTimeout(options.minimumCheckTimeout()));
+                dev.preflight.alb.LoadBalancerOptions.defaults().withMinimumTimeout(options.minimumCheckTimeout())
+                        .withMinimumIdleTimeout(options.minimumIdleTimeout()));
         this.healthChecks = Executors.newFixedThreadPool(4, daemon("preflight-container-health"));
         String cluster = topology.naming().of(topology.ecs().cluster());
         for (Map.Entry<String, EcsService> e : topology.ecs().services().entrySet()) {
