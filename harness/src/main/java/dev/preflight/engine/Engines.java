@@ -27,6 +27,8 @@ public final class Engines implements AutoCloseable {
     private final Path runDir;
     private Thread shutdownHook;
     private boolean started;
+    /** Files the engine libraries leave in the temp folder, deleted only by a clean JVM exit (deleteOnExit). */
+    private final List<Path> libraryTempFiles = new ArrayList<>();
 
     Engines(EngineKind kind, AwsEngine aws, PostgresEngine postgres, RedisEngine redis, ProcessLedger ledger, Path runDir) {
         this.kind = kind;
@@ -73,6 +75,7 @@ public final class Engines implements AutoCloseable {
         }
         shutdownHook = new Thread(this::closeQuietly, "preflight-engines-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        java.util.Set<Path> tempBefore = libraryTempFiles();
         try {
             // Start the three side by side: each spends most of its time waiting for a process.
             CompletableFuture.allOf(
@@ -83,8 +86,29 @@ public final class Engines implements AutoCloseable {
             close();
             throw e.getCause() instanceof RuntimeException r ? r : new EngineException(e.getMessage(), e);
         }
+        // Recorded so that a run killed with SIGKILL leaves none behind: the next run removes them.
+        for (Path file : libraryTempFiles()) {
+            if (!tempBefore.contains(file)) {
+                libraryTempFiles.add(file);
+                ledger.trackDirectory(file);
+            }
+        }
         started = true;
         return this;
+    }
+
+    /** Redis's generated config and zonky's distribution probe, in java.io.tmpdir. */
+    private static java.util.Set<Path> libraryTempFiles() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (java.util.stream.Stream<Path> files = Files.list(tmp)) {
+            return files.filter(p -> {
+                String name = p.getFileName().toString();
+                return name.startsWith("embedded-redis-server_") && name.endsWith(".conf")
+                        || name.startsWith("detect_linux_distribution_") && name.endsWith(".sh");
+            }).collect(java.util.stream.Collectors.toSet());
+        } catch (IOException e) {
+            return java.util.Set.of();
+        }
     }
 
     public EngineKind kind() {
@@ -128,6 +152,11 @@ public final class Engines implements AutoCloseable {
         }
         ProcessLedger.deleteTree(runDir);
         ledger.forgetDirectory(runDir);
+        for (Path file : libraryTempFiles) {
+            ProcessLedger.deleteTree(file);
+            ledger.forgetDirectory(file);
+        }
+        libraryTempFiles.clear();
         if (failures.isEmpty()) {
             ledger.clear();
         }
