@@ -14,6 +14,17 @@ java_major=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.sp
 [ "${java_major%%.*}" -ge 17 ] 2>/dev/null || fail "Java ${java_major} found, 17 or newer needed. Fix: install openjdk-17-jdk-headless or set JAVA_HOME"
 command -v mvn >/dev/null || fail "mvn not found. Fix: apt-get install maven"
 
+# The sample app's container health check is `curl -f http://localhost:8080/health`, run as ECS runs it.
+if ! command -v curl >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing curl (container health checks run it)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null \
+      || fail "could not install curl. Fix: apt-get install curl"
+  else
+    fail "curl not found; container health checks run it. Fix: install curl"
+  fi
+fi
+
 moto_ok() {
   # moto_server on the PATH, importable by the same Python, at the pinned minor version
   command -v moto_server >/dev/null && python3 - <<'PY' 2>/dev/null
