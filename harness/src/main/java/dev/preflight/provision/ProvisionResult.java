@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The changes of one plan, apply or destroy, with the time each resource kind took. */
+/**
+ * The changes of one plan, apply or destroy, with the time each resource kind took.
+ * {@code environment} is the AWS name prefix, e.g. {@code shop-dev}: project and environment.
+ */
 public record ProvisionResult(String environment, String operation, List<Change> changes,
                               Map<String, Duration> timeByKind, Duration total) {
 

@@ -72,13 +72,13 @@ public final class Provisioner {
             }
             times.put(kind.title(), Duration.ofNanos(System.nanoTime() - kindStart));
             List<Change> soFar = ctx.changes();
-            ProvisionResult partial = new ProvisionResult(topology.environment(), operation, soFar.subList(before, soFar.size()), times, Duration.ZERO);
+            ProvisionResult partial = new ProvisionResult(topology.naming().prefix(), operation, soFar.subList(before, soFar.size()), times, Duration.ZERO);
             before = soFar.size();
             if (progress != null) {
                 progress.println(partial.progressLine(kind.title()));
             }
         }
-        ProvisionResult result = new ProvisionResult(topology.environment(), operation, ctx.changes(), times,
+        ProvisionResult result = new ProvisionResult(topology.naming().prefix(), operation, ctx.changes(), times,
                 Duration.ofNanos(System.nanoTime() - start));
         if (progress != null) {
             progress.println(result.summary());
