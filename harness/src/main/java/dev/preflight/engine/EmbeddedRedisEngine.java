@@ -53,8 +53,7 @@ public final class EmbeddedRedisEngine implements RedisEngine {
             throw last;
         }
         ledger.trackDescendants();
-        Readiness.await("Redis to listen on " + LocalPorts.LOOPBACK + ":" + port, Duration.ofSeconds(20),
-                () -> LocalPorts.isListening(LocalPorts.LOOPBACK, port), () -> null);
+        Readiness.awaitListening("Redis", LocalPorts.LOOPBACK, port, Duration.ofSeconds(20));
     }
 
     @Override

@@ -17,8 +17,7 @@ public final class ExternalAwsEngine implements AwsEngine {
     @Override
     public void start() {
         int port = endpoint.getPort() > 0 ? endpoint.getPort() : ("https".equals(endpoint.getScheme()) ? 443 : 80);
-        Readiness.await("the external AWS endpoint " + endpoint + " to accept connections", Duration.ofSeconds(10),
-                () -> LocalPorts.isListening(endpoint.getHost(), port), () -> null);
+        Readiness.awaitListening("the external AWS endpoint " + endpoint, endpoint.getHost(), port, Duration.ofSeconds(10));
     }
 
     @Override

@@ -30,8 +30,7 @@ public final class ExternalPostgresEngine implements PostgresEngine {
 
     @Override
     public void start() {
-        Readiness.await("the external PostgreSQL at " + host + ":" + port + " to accept connections", Duration.ofSeconds(10),
-                () -> LocalPorts.isListening(host, port), () -> null);
+        Readiness.awaitListening("the external PostgreSQL", host, port, Duration.ofSeconds(10));
     }
 
     @Override

@@ -19,8 +19,7 @@ public final class ExternalRedisEngine implements RedisEngine {
 
     @Override
     public void start() {
-        Readiness.await("the external Redis at " + host + ":" + port + " to accept connections", Duration.ofSeconds(10),
-                () -> LocalPorts.isListening(host, port), () -> null);
+        Readiness.awaitListening("the external Redis", host, port, Duration.ofSeconds(10));
     }
 
     @Override

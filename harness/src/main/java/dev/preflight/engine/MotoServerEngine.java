@@ -23,6 +23,8 @@ public final class MotoServerEngine implements AwsEngine {
     private final EngineSettings settings;
     private final ProcessLedger ledger;
     private final Path runDir;
+    /** One client for every readiness poll, rather than a new one (and its threads) per poll. */
+    private final HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
     private Process process;
     private int port;
 
@@ -73,8 +75,7 @@ public final class MotoServerEngine implements AwsEngine {
 
     private boolean answers() {
         try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
-            HttpResponse<Void> response = client.send(HttpRequest.newBuilder(endpoint().resolve("/moto-api/"))
+            HttpResponse<Void> response = probe.send(HttpRequest.newBuilder(endpoint().resolve("/moto-api/"))
                     .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode() < 500;
         } catch (IOException e) {

@@ -9,6 +9,11 @@ public final class Readiness {
     private Readiness() {
     }
 
+    /** Waits until {@code host:port} accepts TCP connections; the timeout message names {@code what}. */
+    public static void awaitListening(String what, String host, int port, Duration timeout) {
+        await(what + " to accept connections on " + host + ":" + port, timeout, () -> LocalPorts.isListening(host, port), () -> null);
+    }
+
     /**
      * Polls {@code ready} until it returns true; fails when {@code failed} returns a reason (e.g. the
      * process exited) or the timeout passes.
