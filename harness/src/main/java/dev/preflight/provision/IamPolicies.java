@@ -88,7 +88,7 @@ final class IamPolicies {
         if (actual == null) {
             return false;
         }
-        String decoded = actual.trim().startsWith("{") ? actual : URLDecoder.decode(actual, StandardCharsets.UTF_8);
+        String decoded = decode(actual);
         try {
             JsonNode a = JSON.readTree(decoded);
             JsonNode d = JSON.readTree(desired);
@@ -96,6 +96,11 @@ final class IamPolicies {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** A policy document as JSON text, whether the engine URL-encoded it (AWS) or not (moto, at times). */
+    static String decode(String document) {
+        return document.trim().startsWith("{") ? document : URLDecoder.decode(document, StandardCharsets.UTF_8);
     }
 
     private static String document(ObjectNode statement) {

@@ -128,7 +128,7 @@ final class IamResources implements ResourceKind {
         String arn = policies.oidcProviderArn();
         boolean exists = iam.listOpenIDConnectProviders().openIDConnectProviderList().stream().anyMatch(p -> p.arn().equals(arn));
         boolean stillUsed = iam.listRoles().roles().stream().anyMatch(r -> r.assumeRolePolicyDocument() != null
-                && java.net.URLDecoder.decode(r.assumeRolePolicyDocument(), java.nio.charset.StandardCharsets.UTF_8).contains(arn));
+                && IamPolicies.decode(r.assumeRolePolicyDocument()).contains(arn));
         if (exists && !stillUsed) {
             ctx.delete("oidc provider " + IamPolicies.GITHUB_OIDC_HOST, () -> iam.deleteOpenIDConnectProvider(r -> r.openIDConnectProviderArn(arn)));
         }
