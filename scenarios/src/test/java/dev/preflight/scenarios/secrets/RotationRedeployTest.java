@@ -153,10 +153,7 @@ class RotationRedeployTest {
                 verdict = e.getMessage();
                 throw e;
             } finally {
-                report.requests(load.records(), load.startedAt());
-                tasks.addTo(report);
-                secrets.addTo(report);
-                report.verdict(passed, verdict).write(ScenarioReport.defaultDir());
+                RotationReport.write(report, load, tasks, secrets, passed, verdict);
             }
         }
     }

@@ -120,10 +120,7 @@ class RotationRevocationTest {
                     verdict = e.getMessage();
                     throw e;
                 } finally {
-                    report.requests(load.records(), load.startedAt());
-                    tasks.addTo(report);
-                    secrets.addTo(report);
-                    report.verdict(passed, verdict).write(ScenarioReport.defaultDir());
+                    RotationReport.write(report, load, tasks, secrets, passed, verdict);
                 }
             }
         }
