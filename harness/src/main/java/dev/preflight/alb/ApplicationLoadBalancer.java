@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
 /**
  * An Application Load Balancer's data plane on 127.0.0.1: the topology's HTTP listener with its
  * rules, its target groups with health checks, routing, draining and metrics (AWS-SEMANTICS.md
- * section 3). Every AWS duration (health-check interval and timeout, deregistration delay, idle
- * timeout, connect timeout) is compressed by the {@link TimeScale}; the connect and health-check
- * timeouts keep a small real-time floor ({@link LoadBalancerOptions}).
+ * section 3), on the two clocks of docs/aws-behaviour.md: the idle and connect timeouts, each health
+ * check's timeout, the counted checks' interval and the deregistration delay of in-flight requests
+ * are AWS's numbers in real time; probes of starting targets and the idle rest of a drain run on the
+ * {@link TimeScale}'s compressed clock.
  *
  * <p>Built on Jetty 12: a {@link Server} for the listener, Jetty's reverse proxy handler with an
  * asynchronous {@link HttpClient} towards targets, a second client for health checks, and one
@@ -82,7 +83,7 @@ public final class ApplicationLoadBalancer implements AutoCloseable {
             throw new LoadBalancerException(where + " has no target groups; add loadBalancer.targetGroups");
         }
         ListenerRules rules = ListenerRules.from(config.name(), listener, new TreeSet<>(config.targetGroups().keySet()));
-        long idleTimeoutMillis = options.idleTimeoutMillis(scale, config.idleTimeoutSeconds());
+        long idleTimeoutMillis = Math.max(1, scale.real(config.idleTimeoutSeconds()).toMillis());
 
         String threads = "alb-" + config.name() + "-" + INSTANCES.incrementAndGet();
         ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler(threads + "-timer", true);
@@ -96,7 +97,7 @@ public final class ApplicationLoadBalancer implements AutoCloseable {
             Map<String, TargetGroupRuntime> groups = new LinkedHashMap<>();
             for (Map.Entry<String, TargetGroup> entry : config.targetGroups().entrySet()) {
                 groups.put(entry.getKey(), new TargetGroupRuntime(config.name(), entry.getKey(), entry.getValue(), scale,
-                        options, healthClient, scheduler));
+                        healthClient, scheduler));
             }
 
             HttpConfiguration http = new HttpConfiguration();
@@ -110,7 +111,7 @@ public final class ApplicationLoadBalancer implements AutoCloseable {
             connector.setIdleTimeout(idleTimeoutMillis);
             connector.setAcceptQueueSize(1024);
             server.addConnector(connector);
-            server.setHandler(new Forwarder(where, rules, groups, idleTimeoutMillis, options.connectTimeout(scale),
+            server.setHandler(new Forwarder(where, rules, groups, idleTimeoutMillis, options.connectTimeout(),
                     pool, scheduler));
             server.start();
             healthClient.start();

@@ -15,54 +15,70 @@ import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * A target group's health checks: an HTTP GET of the check path on each target's traffic port,
- * every interval, each with its timeout (both compressed by the time scale; the timeout floored
- * by {@link LoadBalancerOptions#minimumTimeout()}). The first check runs
- * at registration. Checks are timer tasks on the shared scheduler and asynchronous requests, so a
- * hundred targets need no hundred threads. Each check uses a fresh connection, as AWS's checker
- * does, so a dead process is seen as dead and not masked by a pooled connection.
+ * A target group's health checks: an HTTP GET of the check path on each target's traffic port, on
+ * the two clocks of docs/aws-behaviour.md:
+ * <ul>
+ *   <li>the <em>counted</em> checks run as AWS runs them, the first at registration and then every
+ *       interval of real time, each bounded by the real timeout: how long a failing target takes to
+ *       be declared unhealthy, or an unhealthy one to recover, is AWS's own;</li>
+ *   <li>while a target has not passed yet ({@code initial}), <em>probes</em> run between them every
+ *       compressed interval. Only a pass counts, and it makes the target healthy at once: the one
+ *       passing check AWS needs is seen as soon as the target can give it, so a healthy deploy does
+ *       not wait for the next interval. A failed probe changes nothing.</li>
+ * </ul>
+ * Checks are timer tasks on the shared scheduler and asynchronous requests, so a hundred targets need
+ * no hundred threads. Each check uses a fresh connection, as AWS's checker does, so a dead process is
+ * seen as dead and not masked by a pooled connection.
  */
 final class HealthChecker {
-    /** Receives each check's outcome. */
+    /** Receives each check's outcome and answers the target's state after it (null once it is gone). */
     interface Results {
-        void onCheck(RegisteredTarget target, CheckResult result);
+        TargetState onCheck(RegisteredTarget target, CheckResult result, boolean counted);
     }
 
     private static final String USER_AGENT = "ELB-HealthChecker/2.0";
+    /** Probes of a starting target never come closer than this: a check is a connection and a request. */
+    private static final long MIN_PROBE_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final String path;
     private final long intervalNanos;
+    private final long probeSpacingNanos;
     private final long timeoutMillis;
     private final SuccessCodes codes;
     private final HttpClient client;
     private final Scheduler scheduler;
     private final Results results;
-    private final Map<RegisteredTarget, Loop> loops = new ConcurrentHashMap<>();
+    private final Map<RegisteredTarget, Loop[]> loops = new ConcurrentHashMap<>();
 
-    HealthChecker(String where, TargetGroup.HealthCheck config, TimeScale scale, LoadBalancerOptions options,
-                  HttpClient client, Scheduler scheduler, Results results) {
+    HealthChecker(String where, TargetGroup.HealthCheck config, TimeScale scale, HttpClient client, Scheduler scheduler,
+                  Results results) {
         this.path = config.path().startsWith("/") ? config.path() : "/" + config.path();
-        this.intervalNanos = scale.seconds(config.intervalSeconds()).toNanos();
-        this.timeoutMillis = options.healthCheckTimeout(scale, config.timeoutSeconds()).toMillis();
+        this.intervalNanos = scale.real(config.intervalSeconds()).toNanos();
+        this.probeSpacingNanos = Math.max(MIN_PROBE_SPACING_NANOS, scale.compressed(config.intervalSeconds()).toNanos());
+        this.timeoutMillis = Math.max(1, scale.real(config.timeoutSeconds()).toMillis());
         this.codes = SuccessCodes.parse(config.matcher(), where);
         this.client = client;
         this.scheduler = scheduler;
         this.results = results;
     }
 
+    /** Starts the counted checks (the first one now) and the probes of a new target. */
     void start(RegisteredTarget target) {
-        Loop loop = new Loop(target);
-        Loop previous = loops.put(target, loop);
+        Loop[] pair = {new Loop(target, true), new Loop(target, false)};
+        Loop[] previous = loops.put(target, pair);
         if (previous != null) {
-            previous.stop();
+            previous[0].stop();
+            previous[1].stop();
         }
-        loop.schedule(0);
+        pair[0].schedule(0);
+        pair[1].schedule(probeSpacingNanos);
     }
 
     void stop(RegisteredTarget target) {
-        Loop loop = loops.remove(target);
-        if (loop != null) {
-            loop.stop();
+        Loop[] pair = loops.remove(target);
+        if (pair != null) {
+            pair[0].stop();
+            pair[1].stop();
         }
     }
 
@@ -70,15 +86,17 @@ final class HealthChecker {
         loops.keySet().forEach(this::stop);
     }
 
-    /** The checks of one target: each next check is timed from the start of the previous one. */
+    /** The checks of one target: each next one is timed from the start of the previous one. */
     private final class Loop {
         private final RegisteredTarget target;
+        private final boolean counted;
         private final URI uri;
         private volatile boolean stopped;
         private volatile Scheduler.Task pending;
 
-        Loop(RegisteredTarget target) {
+        Loop(RegisteredTarget target, boolean counted) {
             this.target = target;
+            this.counted = counted;
             Target t = target.target();
             this.uri = URI.create("http://" + hostForUri(t.host()) + ":" + t.port() + path);
         }
@@ -118,10 +136,15 @@ final class HealthChecker {
                         .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
                         .followRedirects(false)
                         .send(result -> {
-                            if (!stopped) {
-                                results.onCheck(target, outcome(result));
-                                schedule(intervalNanos - (System.nanoTime() - started));
+                            if (stopped) {
+                                return;
                             }
+                            TargetState after = results.onCheck(target, outcome(result), counted);
+                            if (counted) {
+                                schedule(intervalNanos - (System.nanoTime() - started));
+                            } else if (after == TargetState.INITIAL) {
+                                schedule(probeSpacingNanos - (System.nanoTime() - started));
+                            } // a probe's work is done once the target has passed (or is gone)
                         });
             } catch (RuntimeException closing) {
                 stopped = true; // the client stopped with the load balancer

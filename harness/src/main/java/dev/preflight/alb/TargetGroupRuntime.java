@@ -40,6 +40,7 @@ public final class TargetGroupRuntime {
     private final String where;
     private final TargetGroup config;
     private final Duration deregistrationDelay;
+    private final TimeScale scale;
     private final RoutingAlgorithm algorithm;
     private final HealthChecker healthChecker;
     private final Scheduler scheduler;
@@ -50,29 +51,24 @@ public final class TargetGroupRuntime {
     private boolean closed; // guarded by lock
     private volatile RoutingView view = RoutingView.EMPTY;
 
-    TargetGroupRuntime(String loadBalancer, String name, TargetGroup config, TimeScale scale,
-                       LoadBalancerOptions options, HttpClient healthClient, Scheduler scheduler) {
+    TargetGroupRuntime(String loadBalancer, String name, TargetGroup config, TimeScale scale, HttpClient healthClient,
+                       Scheduler scheduler) {
         this.name = name;
         this.where = "load balancer '" + loadBalancer + "', target group '" + name + "'";
         this.config = config;
-        this.deregistrationDelay = scale.seconds(config.deregistrationDelaySeconds());
+        this.scale = scale;
+        this.deregistrationDelay = scale.real(config.deregistrationDelaySeconds());
         this.algorithm = RoutingAlgorithm.named(config.algorithm(), where);
         this.scheduler = scheduler;
         this.notifier = new StateChangeNotifier(where);
-        this.healthChecker = new HealthChecker(where, config.healthCheck(), scale, options, healthClient, scheduler,
-                this::onCheck);
+        this.healthChecker = new HealthChecker(where, config.healthCheck(), scale, healthClient, scheduler, this::onCheck);
     }
 
     public String name() {
         return name;
     }
 
-    /**
-     * The deregistration delay, compressed. AWS keeps showing a target {@code draining} until it runs
-     * out even when the target went idle earlier, and ECS waits that long before stopping the task
-     * (AWS-SEMANTICS.md section 1): a scheduler that wants ECS's timing waits this long from
-     * {@link #deregister}, not only for its future.
-     */
+    /** The deregistration delay, AWS's number (the deadline of in-flight requests, in real time). */
     public Duration deregistrationDelay() {
         return deregistrationDelay;
     }
@@ -121,10 +117,11 @@ public final class TargetGroupRuntime {
 
     /**
      * Deregisters a target: {@code draining} at once, so it gets no new request. The future completes
-     * when it is {@code unused} and gone from {@link #health()}: at once if it serves no request, when
-     * its last request ends, or when the deregistration delay (compressed) runs out, cutting what is
-     * still open. Deregistering an unknown target completes at once; deregistering a draining one
-     * returns the same future.
+     * when it is {@code unused} and gone from {@link #health()}, which is when the deregistration
+     * delay has passed, as on AWS: requests in flight have the whole delay in real time and are cut
+     * (502) if they outlast it; once nothing is in flight the rest of the delay runs compressed
+     * ({@link Deregistration}). ECS stops the task when the future completes. Deregistering an unknown
+     * target completes at once; deregistering a draining one returns the same future.
      */
     public CompletableFuture<DeregistrationResult> deregister(String targetId) {
         Objects.requireNonNull(targetId, "targetId");
@@ -138,14 +135,14 @@ public final class TargetGroupRuntime {
                 return target.deregistration().future();
             }
             healthChecker.stop(target);
-            deregistration = new Deregistration(where, target, deregistrationDelay, result -> remove(target));
+            deregistration = new Deregistration(where, target, deregistrationDelay, scale, scheduler, result -> remove(target));
             target.deregistration(deregistration);
             deregistration.stopAccepting();
             notifier.enqueue(targetId, target.health().drain());
             rebuildView();
         }
         notifier.deliver();
-        deregistration.awaitIdleOrDelay(scheduler);
+        deregistration.begin();
         return deregistration.future();
     }
 
@@ -209,22 +206,25 @@ public final class TargetGroupRuntime {
             }
         }
         healthChecker.stopAll();
-        draining.forEach(Deregistration::expire);
+        draining.forEach(Deregistration::endNow);
     }
 
-    private void onCheck(RegisteredTarget target, CheckResult result) {
+    private TargetState onCheck(RegisteredTarget target, CheckResult result, boolean counted) {
+        TargetState after;
         synchronized (lock) {
             if (members.get(target.id()) != target) {
-                return; // removed meanwhile
+                return null; // removed meanwhile
             }
-            Transition transition = target.health().onCheck(result);
+            Transition transition = target.health().onCheck(result, counted);
+            after = target.health().state();
             if (transition == null) {
-                return;
+                return after;
             }
             notifier.enqueue(target.id(), transition);
             rebuildView();
         }
         notifier.deliver();
+        return after;
     }
 
     private void remove(RegisteredTarget target) {

@@ -7,6 +7,9 @@ package dev.preflight.alb;
  * {@code healthyThreshold} consecutive passes. Deregistration moves it to {@code draining}, then
  * {@code unused}; checks no longer count from then on.
  *
+ * <p>Only counted checks (AWS's schedule) move it, except that a probe's pass makes an initial
+ * target healthy: {@link HealthChecker} explains the two kinds.
+ *
  * <p>Not thread-safe: its target group calls it under the group's lock.
  */
 final class TargetHealthStateMachine {
@@ -42,11 +45,22 @@ final class TargetHealthStateMachine {
         return health.state();
     }
 
-    /** Applies a check's outcome; returns the transition it caused, or null. */
+    /** Applies a counted check's outcome; returns the transition it caused, or null. */
     Transition onCheck(CheckResult result) {
+        return onCheck(result, true);
+    }
+
+    /**
+     * Applies a check's outcome; a probe ({@code counted} false) only ends the initial state with a
+     * pass. Returns the transition it caused, or null.
+     */
+    Transition onCheck(CheckResult result, boolean counted) {
         TargetState state = health.state();
         if (state == TargetState.DRAINING || state == TargetState.UNUSED) {
             return null; // a check that was already running when draining began
+        }
+        if (!counted) {
+            return state == TargetState.INITIAL && result.passed() ? move(TargetHealth.HEALTHY) : null;
         }
         if (result.passed()) {
             consecutiveFailures = 0;

@@ -10,36 +10,58 @@ import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.ecs.model.HealthCheck;
 
 /**
- * A container health check as ECS runs it: the task definition's command (CMD-SHELL through sh,
- * or CMD), every interval, each run bounded by the timeout; exit 0 passes. Failures within the
- * start period do not count; {@code retries} consecutive failures make the container UNHEALTHY, one
- * pass makes it HEALTHY. A task shares the machine's loopback, so the container port in the command
- * is rewritten to the port the task really listens on.
+ * A container health check as ECS (Docker) runs it: the task definition's command (CMD-SHELL through
+ * sh, or CMD), each run bounded by the timeout; exit 0 passes. On the two clocks of
+ * docs/aws-behaviour.md:
+ * <ul>
+ *   <li>the <em>counted</em> checks keep Docker's schedule in real time: the first one interval after
+ *       the container started, then one interval after the previous one ended. Failures within the
+ *       start period (from the container's start) do not count, unless the container has passed once;
+ *       {@code retries} consecutive counted failures make it UNHEALTHY;</li>
+ *   <li>while the container has never passed (UNKNOWN), <em>probes</em> run every compressed interval;
+ *       a pass makes it HEALTHY at once (one pass is all Docker needs), a failed probe changes nothing.</li>
+ * </ul>
+ * A task shares the machine's loopback, so the container port in the command is rewritten to the
+ * port the task really listens on.
  */
 final class ContainerHealthCheck {
+    /** Which of the two a run is. */
+    enum Kind { COUNTED, PROBE }
+
+    /** curl is a process start: probes of a starting container never come closer than this. */
+    private static final Duration MIN_PROBE_SPACING = Duration.ofMillis(100);
+
     private final List<String> command;
     private final Duration interval;
     private final Duration timeout;
     private final int retries;
     private final Duration startPeriod;
+    private final Duration probeSpacing;
+    private final Instant containerStart;
 
-    private Instant nextRun;
+    private Instant nextCounted;
+    private Instant nextProbe;
+    private boolean countedRunning;
+    private boolean probeRunning;
+    private boolean passedOnce;
     private int consecutiveFailures;
     private EcsTask.HealthStatus status = EcsTask.HealthStatus.UNKNOWN;
-    private boolean running;
 
-    private ContainerHealthCheck(List<String> command, Duration interval, Duration timeout, int retries, Duration startPeriod, Instant start) {
+    private ContainerHealthCheck(List<String> command, Duration interval, Duration timeout, int retries, Duration startPeriod,
+                                 Duration probeSpacing, Instant containerStart) {
         this.command = command;
         this.interval = interval;
         this.timeout = timeout;
         this.retries = retries;
         this.startPeriod = startPeriod;
-        this.nextRun = start;
+        this.probeSpacing = probeSpacing;
+        this.containerStart = containerStart;
+        this.nextCounted = containerStart.plus(interval);
+        this.nextProbe = containerStart;
     }
 
     /** Null when the container has no health check. */
-    static ContainerHealthCheck of(HealthCheck check, int containerPort, int hostPort, TimeScale scale, Duration minimumTimeout,
-                                   Instant start) {
+    static ContainerHealthCheck of(HealthCheck check, int containerPort, int hostPort, TimeScale scale, Instant containerStart) {
         if (check == null || check.command().isEmpty()) {
             return null;
         }
@@ -53,9 +75,11 @@ final class ContainerHealthCheck {
             int from = raw.get(0).equals("CMD") ? 1 : 0;
             raw.subList(from, raw.size()).forEach(a -> command.add(rewrite(a, containerPort, hostPort)));
         }
-        return new ContainerHealthCheck(command,
-                scale.seconds(orDefault(check.interval(), 30)), max(scale.seconds(orDefault(check.timeout(), 5)), minimumTimeout),
-                orDefault(check.retries(), 3), scale.seconds(orDefault(check.startPeriod(), 0)), start);
+        int intervalSeconds = orDefault(check.interval(), 30);
+        Duration probeSpacing = scale.compressed(intervalSeconds);
+        return new ContainerHealthCheck(command, scale.real(intervalSeconds), scale.real(orDefault(check.timeout(), 5)),
+                orDefault(check.retries(), 3), scale.real(orDefault(check.startPeriod(), 0)),
+                probeSpacing.compareTo(MIN_PROBE_SPACING) < 0 ? MIN_PROBE_SPACING : probeSpacing, containerStart);
     }
 
     private static String rewrite(String s, int containerPort, int hostPort) {
@@ -63,26 +87,26 @@ final class ContainerHealthCheck {
                 .replace("127.0.0.1:" + containerPort, "127.0.0.1:" + hostPort);
     }
 
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
-    }
-
     private static int orDefault(Integer value, int fallback) {
         return value == null ? fallback : value;
     }
 
-    /** Runs the check when it is due (called from the scheduler's thread; runs on a pool). */
-    synchronized boolean due(Instant now) {
-        if (running || now.isBefore(nextRun)) {
-            return false;
+    /** The run that is due now, if any (called from the scheduler's thread; the run goes to a pool). */
+    synchronized Kind due(Instant now) {
+        if (!countedRunning && !now.isBefore(nextCounted)) {
+            countedRunning = true;
+            return Kind.COUNTED;
         }
-        running = true;
-        nextRun = now.plus(interval);
-        return true;
+        if (status == EcsTask.HealthStatus.UNKNOWN && !probeRunning && !now.isBefore(nextProbe)) {
+            probeRunning = true;
+            nextProbe = now.plus(probeSpacing);
+            return Kind.PROBE;
+        }
+        return null;
     }
 
     /** Runs the command once and records the outcome. */
-    void run(Instant taskStart) {
+    void run(Kind kind) {
         boolean passed;
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -98,18 +122,25 @@ final class ContainerHealthCheck {
             Thread.currentThread().interrupt();
             passed = false;
         }
-        record(passed, Instant.now(), taskStart);
+        record(kind, passed, Instant.now());
     }
 
-    private synchronized void record(boolean passed, Instant now, Instant taskStart) {
-        running = false;
-        if (passed) {
-            consecutiveFailures = 0;
-            status = EcsTask.HealthStatus.HEALTHY;
+    synchronized void record(Kind kind, boolean passed, Instant now) {
+        if (kind == Kind.PROBE) {
+            probeRunning = false;
+            if (passed && status == EcsTask.HealthStatus.UNKNOWN) {
+                pass();
+            }
             return;
         }
-        if (now.isBefore(taskStart.plus(startPeriod))) {
-            return; // failures in the start period do not count
+        countedRunning = false;
+        nextCounted = now.plus(interval);
+        if (passed) {
+            pass();
+            return;
+        }
+        if (!passedOnce && now.isBefore(containerStart.plus(startPeriod))) {
+            return; // failures in the start period do not count until the container has passed once
         }
         consecutiveFailures++;
         if (consecutiveFailures >= retries) {
@@ -117,7 +148,22 @@ final class ContainerHealthCheck {
         }
     }
 
+    private void pass() {
+        passedOnce = true;
+        consecutiveFailures = 0;
+        status = EcsTask.HealthStatus.HEALTHY;
+    }
+
     synchronized EcsTask.HealthStatus status() {
         return status;
+    }
+
+    /** What made it unhealthy, in AWS's numbers, for the service's events. */
+    String rule() {
+        return retries + " consecutive failed checks " + seconds(interval) + " apart (retries x interval, real time)";
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }

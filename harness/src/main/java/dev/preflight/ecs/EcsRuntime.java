@@ -46,7 +46,6 @@ public final class EcsRuntime implements AutoCloseable {
     private final TaskLogShipper logShipper;
     private final TaskRunner runner;
     private final TaskLauncher launcher;
-    private final Duration minimumCheckTimeout;
     private final ScheduledExecutorService loop;
     private final ExecutorService healthChecks;
     private final Map<String, ServiceScheduler> schedulers = new LinkedHashMap<>();
@@ -66,10 +65,8 @@ public final class EcsRuntime implements AutoCloseable {
         this.logShipper = new TaskLogShipper(env.aws().logs());
         this.runner = new ProcessTaskRunner(env.engines().ledger(), runDir.resolve("tasks"), logShipper);
         this.launcher = new TaskLauncher(env.aws(), registry, runner, scale);
-        this.minimumCheckTimeout = options.minimumCheckTimeout();
-        this.loadBalancer = topology.loadBalancer() == null ? null : ApplicationLoadBalancer.start(topology.loadBalancer(), scale,
-                dev.preflight.alb.LoadBalancerOptions.defaults().withMinimumTimeout(options.minimumCheckTimeout())
-                        .withMinimumIdleTimeout(options.minimumIdleTimeout()));
+        this.loadBalancer = topology.loadBalancer() == null ? null
+                : ApplicationLoadBalancer.start(topology.loadBalancer(), scale, options.loadBalancer());
         this.healthChecks = Executors.newFixedThreadPool(4, daemon("preflight-container-health"));
         String cluster = topology.naming().of(topology.ecs().cluster());
         for (Map.Entry<String, EcsService> e : topology.ecs().services().entrySet()) {
@@ -80,10 +77,10 @@ public final class EcsRuntime implements AutoCloseable {
             schedulers.put(e.getKey(), new ServiceScheduler(e.getKey(), cluster,
                     new RollingUpdatePolicy(deployment.minimumHealthyPercent(), deployment.maximumPercent()),
                     deployment.circuitBreaker().enable(), deployment.circuitBreaker().rollback(), options.circuitBreakerMinimumThreshold(),
-                    Duration.ofSeconds(service.healthCheckGracePeriodSeconds()), scale, launcher, tg,
+                    service.healthCheckGracePeriodSeconds(), scale, launcher, tg,
                     new TargetMirror(env.aws(), tgArn, service.subnets().isEmpty() ? null
                             : topology.network().subnets().get(service.subnets().get(0)).cidr()),
-                    healthChecks, minimumCheckTimeout));
+                    healthChecks));
             Service actual = describe(e.getKey());
             knownTaskDefinitions.put(e.getKey(), actual.taskDefinition());
             knownEngineDeployments.put(e.getKey(), primaryDeploymentId(actual));

@@ -26,6 +26,8 @@ public final class EcsTask {
     private volatile String stoppedReason;
     private volatile Integer exitCode;
     private volatile boolean everHealthy;
+    private volatile String unhealthyReason;
+    private volatile String containerReason;
     private volatile boolean stopRequested;
 
     EcsTask(String taskId, String taskArn, Deployment deployment, Instant createdAt) {
@@ -109,12 +111,32 @@ public final class EcsTask {
         return everHealthy;
     }
 
+    /** Why ECS declared the task unhealthy (past its grace period), or null: such a task is replaced. */
+    public String unhealthyReason() {
+        return unhealthyReason;
+    }
+
+    /** ECS's Container.reason: what ended the container beyond its exit code (a SIGKILL after stopTimeout), or null. */
+    public String containerReason() {
+        return containerReason;
+    }
+
+    void declareUnhealthy(String reason) {
+        this.unhealthyReason = reason;
+        this.healthStatus = HealthStatus.UNHEALTHY;
+    }
+
+    void containerReason(String reason) {
+        this.containerReason = reason;
+    }
+
     void started(RunningTask process, Instant at) {
         this.process = process;
         this.startedAt = at;
         this.lastStatus = LastStatus.PENDING;
     }
 
+    /** RUNNING as in ECS: the container has started (it may not listen yet). */
     void running(Instant at) {
         this.lastStatus = LastStatus.RUNNING;
         this.runningAt = at;

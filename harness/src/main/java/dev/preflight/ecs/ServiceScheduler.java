@@ -1,5 +1,7 @@
 package dev.preflight.ecs;
 
+import dev.preflight.alb.DeregistrationResult;
+import dev.preflight.alb.Target;
 import dev.preflight.alb.TargetGroupRuntime;
 import dev.preflight.alb.TargetHealth;
 import dev.preflight.alb.TargetState;
@@ -14,19 +16,30 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 
 /**
- * The ECS service scheduler for one service: keeps the desired count running, replaces tasks that
- * exit or turn unhealthy (after the grace period), registers and deregisters targets in the right
- * order (deregister, drain, then SIGTERM), and rolls deployments out by AWS-SEMANTICS.md sections
- * 1 and 2: minimum healthy and maximum percent, the circuit breaker and rollback to the last
- * completed deployment. {@link #tick()} is called by the runtime on one thread; stop sequences
- * finish asynchronously and report back under the same lock.
+ * The ECS service scheduler for one service (docs/aws-behaviour.md, sections 1 and 2): keeps the
+ * desired count running, replaces tasks that exit or are declared unhealthy after the grace period
+ * (the replacement first when maximumPercent allows, else one at a time), registers a task's target
+ * as soon as it is RUNNING (started, not yet listening), deregisters and waits for the drain before
+ * SIGTERM, and rolls deployments out by minimum healthy and maximum percent, with the circuit
+ * breaker and one rollback to the last completed deployment.
+ *
+ * <p>Deadlines the application races are real time: the grace period, the 40 s a task without
+ * health checks needs to count as healthy, and (in the load balancer and the task runner) the
+ * health-check timings, the deregistration delay and stopTimeout. When one decides an outcome it is
+ * an event of type {@link ServiceEvent#DEADLINE} with AWS's number, for the report's timeline.
+ *
+ * <p>{@link #tick()} is called by the runtime on one thread; stop sequences finish asynchronously and
+ * report back under the same lock.
  */
 public final class ServiceScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceScheduler.class);
@@ -41,11 +54,10 @@ public final class ServiceScheduler {
     private final int breakerMinimum;
     private final Duration gracePeriod;
     private final TimeScale scale;
-    private final TaskLauncher launcher;
+    private final TaskStarter launcher;
     private final TargetGroupRuntime targetGroup;
     private final TargetMirror targetMirror;
     private final ExecutorService healthChecks;
-    private final Duration minimumCheckTimeout;
     private final List<Consumer<ServiceEvent>> listeners = new ArrayList<>();
 
     private final List<Deployment> deployments = new ArrayList<>();
@@ -53,27 +65,27 @@ public final class ServiceScheduler {
     private final List<ServiceEvent> events = new ArrayList<>();
     private final Map<String, ContainerHealthCheck> containerChecks = new HashMap<>();
     private int desiredCount;
-    private int deploymentSequence;
     private boolean steady;
     private String stuckReportedFor;
 
+    /**
+     * @param gracePeriodSeconds healthCheckGracePeriodSeconds, AWS's number (real time)
+     */
     ServiceScheduler(String name, String clusterName, RollingUpdatePolicy policy, boolean breakerEnabled, boolean breakerRollback,
-                     int breakerMinimum, Duration gracePeriod, TimeScale scale, TaskLauncher launcher,
-                     TargetGroupRuntime targetGroup, TargetMirror targetMirror, ExecutorService healthChecks,
-                     Duration minimumCheckTimeout) {
+                     int breakerMinimum, int gracePeriodSeconds, TimeScale scale, TaskStarter launcher,
+                     TargetGroupRuntime targetGroup, TargetMirror targetMirror, ExecutorService healthChecks) {
         this.name = name;
         this.clusterName = clusterName;
         this.policy = policy;
         this.breakerEnabled = breakerEnabled;
         this.breakerRollback = breakerRollback;
         this.breakerMinimum = breakerMinimum;
-        this.gracePeriod = gracePeriod;
+        this.gracePeriod = scale.real(gracePeriodSeconds);
         this.scale = scale;
         this.launcher = launcher;
         this.targetGroup = targetGroup;
         this.targetMirror = targetMirror;
         this.healthChecks = healthChecks;
-        this.minimumCheckTimeout = minimumCheckTimeout;
     }
 
     public String name() {
@@ -127,8 +139,7 @@ public final class ServiceScheduler {
     /** A new PRIMARY deployment (UpdateService with a new task definition, or a forced new deployment). */
     synchronized Deployment deploy(String taskDefinitionArn, boolean rollback) {
         Instant now = Instant.now();
-        deploymentSequence++;
-        String id = String.format("ecs-svc/%019d", java.util.concurrent.ThreadLocalRandom.current().nextLong(1_000_000_000_000_000_000L));
+        String id = String.format("ecs-svc/%019d", ThreadLocalRandom.current().nextLong(1_000_000_000_000_000_000L));
         Deployment deployment = new Deployment(id, taskDefinitionArn, launcher.version(taskDefinitionArn), now,
                 new CircuitBreaker(breakerEnabled, breakerRollback, breakerMinimum), rollback);
         for (Deployment d : deployments) {
@@ -158,10 +169,9 @@ public final class ServiceScheduler {
         }
         Instant now = Instant.now();
         observeTasks(now);
+        handleCircuitBreaker(deployments.get(0), now);
         Deployment primary = deployments.get(0);
-        handleCircuitBreaker(primary, now);
-        primary = deployments.get(0);
-        roll(primary, now);
+        roll(primary);
         settle(primary, now);
         tasks.removeIf(t -> t.stopped() && t.stoppedAt().isBefore(now.minus(Duration.ofMinutes(10))));
     }
@@ -173,35 +183,11 @@ public final class ServiceScheduler {
             }
             RunningTask process = task.process();
             if (!process.isAlive() && !task.stopRequested()) {
-                // The essential container exited on its own: ECS stops the task and replaces it.
-                boolean beforeHealthy = !task.everHealthy();
-                task.stopRequested("Essential container in task exited");
-                if (targetGroup != null && task.lastStatus() == EcsTask.LastStatus.RUNNING) {
-                    targetGroup.deregister(task.taskId());
-                    targetMirror.deregister(task);
-                }
-                task.stopped(process.exitCode().isPresent() ? process.exitCode().getAsInt() : null, "Essential container in task exited", now);
-                containerChecks.remove(task.taskId());
-                event(ServiceEvent.SERVICE, "(service " + name + ") has stopped 1 running tasks: (task " + task.taskId() + ").");
-                if (beforeHealthy && task.deployment().rolloutState() == Deployment.RolloutState.IN_PROGRESS) {
-                    task.deployment().circuitBreaker().taskFailed();
-                }
+                exitedOnItsOwn(task, process, now);
                 continue;
             }
-            if (task.lastStatus() == EcsTask.LastStatus.PENDING && LocalPorts.isListening(LocalPorts.LOOPBACK, process.port())) {
-                task.running(now);
-                ContainerDefinition container = launcher.container(task.deployment().taskDefinitionArn());
-                int containerPort = container.portMappings().isEmpty() ? process.port() : container.portMappings().get(0).containerPort();
-                ContainerHealthCheck check = ContainerHealthCheck.of(container.healthCheck(), containerPort, process.port(), scale,
-                        minimumCheckTimeout, now);
-                if (check != null) {
-                    containerChecks.put(task.taskId(), check);
-                }
-                if (targetGroup != null) {
-                    targetGroup.register(new dev.preflight.alb.Target(task.taskId(), LocalPorts.LOOPBACK, process.port()));
-                    targetMirror.register(task);
-                    event(ServiceEvent.SERVICE, "(service " + name + ") registered 1 targets in (target-group " + targetGroup.name() + ")");
-                }
+            if (task.lastStatus() == EcsTask.LastStatus.PENDING) {
+                running(task, process, now);
             }
             if (task.lastStatus() == EcsTask.LastStatus.RUNNING && !task.stopRequested()) {
                 evaluateHealth(task, now);
@@ -209,24 +195,58 @@ public final class ServiceScheduler {
         }
     }
 
+    /** The essential container exited by itself: ECS stops the task and replaces it; the breaker counts it. */
+    private void exitedOnItsOwn(EcsTask task, RunningTask process, Instant now) {
+        task.stopRequested("Essential container in task exited");
+        if (targetGroup != null && task.lastStatus() == EcsTask.LastStatus.RUNNING) {
+            targetGroup.deregister(task.taskId());
+            targetMirror.deregister(task);
+        }
+        task.stopped(process.exitCode().isPresent() ? process.exitCode().getAsInt() : null, "Essential container in task exited", now);
+        containerChecks.remove(task.taskId());
+        event(ServiceEvent.SERVICE, "(service " + name + ") has stopped 1 running tasks: (task " + task.taskId() + ").");
+        countFailure(task);
+    }
+
+    /**
+     * RUNNING means started, as in ECS: the target is registered and checked from now on, and the
+     * container's start period counts from its start, whether or not the app listens yet.
+     */
+    private void running(EcsTask task, RunningTask process, Instant now) {
+        task.running(now);
+        ContainerDefinition container = launcher.container(task.deployment().taskDefinitionArn());
+        int containerPort = container.portMappings().isEmpty() ? process.port() : container.portMappings().get(0).containerPort();
+        ContainerHealthCheck check = ContainerHealthCheck.of(container.healthCheck(), containerPort, process.port(), scale,
+                process.startedAt());
+        if (check != null) {
+            containerChecks.put(task.taskId(), check);
+        }
+        if (targetGroup != null) {
+            targetGroup.register(new Target(task.taskId(), LocalPorts.LOOPBACK, process.port()));
+            targetMirror.register(task);
+            event(ServiceEvent.SERVICE, "(service " + name + ") registered 1 targets in (target-group " + targetGroup.name() + ")");
+        }
+    }
+
     private void evaluateHealth(EcsTask task, Instant now) {
         ContainerHealthCheck check = containerChecks.get(task.taskId());
-        if (check != null && check.due(now)) {
-            Instant start = task.runningAt();
-            healthChecks.execute(() -> check.run(start));
+        if (check != null) {
+            ContainerHealthCheck.Kind due = check.due(now);
+            if (due != null) {
+                healthChecks.execute(() -> check.run(due));
+            }
+        }
+        if (task.unhealthyReason() != null) {
+            return; // declared unhealthy: roll() replaces it
         }
         EcsTask.HealthStatus container = check == null ? null : check.status();
-        TargetState target = null;
-        if (targetGroup != null) {
-            TargetHealth health = targetGroup.health().get(task.taskId());
-            target = health == null ? null : health.state();
-        }
-        boolean inGrace = now.isBefore(task.runningAt().plus(scale.seconds(gracePeriod.toSeconds())));
+        TargetHealth target = targetGroup == null ? null : targetGroup.health().get(task.taskId());
+        TargetState targetState = target == null ? null : target.state();
         boolean healthy;
         if (targetGroup == null && check == null) {
-            healthy = now.isAfter(task.runningAt().plus(scale.seconds(NO_HEALTH_CHECK_SECONDS)));
+            healthy = !now.isBefore(task.runningAt().plus(scale.real(NO_HEALTH_CHECK_SECONDS)));
         } else {
-            healthy = (targetGroup == null || target == TargetState.HEALTHY)
+            healthy = (targetGroup == null || targetState == TargetState.HEALTHY)
                     && (check == null || container == EcsTask.HealthStatus.HEALTHY);
         }
         if (healthy) {
@@ -236,63 +256,109 @@ public final class ServiceScheduler {
             }
             return;
         }
-        boolean lbFailed = targetGroup != null && target == TargetState.UNHEALTHY;
+        boolean lbFailed = targetState == TargetState.UNHEALTHY;
         boolean containerFailed = container == EcsTask.HealthStatus.UNHEALTHY;
+        boolean inGrace = now.isBefore(task.runningAt().plus(gracePeriod));
         if ((lbFailed || containerFailed) && !inGrace) {
-            task.health(EcsTask.HealthStatus.UNHEALTHY);
-            String reason = lbFailed
-                    ? "Task failed ELB health checks in (target-group " + targetGroup.name() + ")"
-                    : "Task failed container health checks";
-            event(ServiceEvent.SERVICE, "(service " + name + ") (task " + task.taskId() + ") failed " + (lbFailed
-                    ? "ELB health checks in (target-group " + targetGroup.name() + ")" : "container health checks") + ".");
-            if (task.deployment().rolloutState() == Deployment.RolloutState.IN_PROGRESS) {
-                task.deployment().circuitBreaker().taskFailed();
-            }
-            stop(task, reason);
+            declareUnhealthy(task, now, lbFailed, target, check);
         }
+    }
+
+    /** Past its grace period a failing task is declared unhealthy; roll() replaces it as ECS does. */
+    private void declareUnhealthy(EcsTask task, Instant now, boolean lbFailed, TargetHealth target, ContainerHealthCheck check) {
+        String reason;
+        String rule;
+        if (lbFailed) {
+            reason = "Task failed ELB health checks in (target-group " + targetGroup.name() + ")";
+            var hc = targetGroup.config().healthCheck();
+            rule = hc.unhealthyThreshold() + " consecutive failed checks " + hc.intervalSeconds()
+                    + " s apart (UnhealthyThresholdCount x HealthCheckIntervalSeconds, real time)";
+            event(ServiceEvent.SERVICE, "(service " + name + ") (task " + task.taskId() + ") (port " + task.port()
+                    + ") is unhealthy in (target-group " + targetGroup.name() + ") due to (reason " + target.description() + ").");
+        } else {
+            reason = "Task failed container health checks";
+            rule = check.rule();
+            event(ServiceEvent.SERVICE, "(service " + name + ") (task " + task.taskId() + ") failed container health checks.");
+        }
+        task.declareUnhealthy(reason);
+        event(ServiceEvent.DEADLINE, "task " + task.taskId() + " declared unhealthy " + seconds(Duration.between(task.runningAt(), now))
+                + " after it started: " + rule + "; healthCheckGracePeriodSeconds " + gracePeriod.toSeconds() + " s over");
     }
 
     private void handleCircuitBreaker(Deployment primary, Instant now) {
         if (primary.rolloutState() != Deployment.RolloutState.IN_PROGRESS || !primary.circuitBreaker().tripped(desiredCount)) {
             return;
         }
-        String reason = "ECS deployment circuit breaker: tasks failed to start.";
-        primary.fail(reason, now);
+        primary.fail("ECS deployment circuit breaker: tasks failed to start.", now);
         event(ServiceEvent.DEPLOYMENT_FAILED, "(service " + name + ") (deployment " + primary.id() + ") deployment failed: tasks failed to start."
                 + " failedTasks=" + primary.failedTasks() + ", threshold=" + primary.circuitBreaker().threshold(desiredCount));
         // Tasks of the failed deployment that never became healthy are of no use.
         tasks.stream().filter(t -> t.deployment() == primary && t.active() && t.healthStatus() != EcsTask.HealthStatus.HEALTHY)
                 .toList().forEach(t -> stop(t, "Deployment " + primary.id() + " failed"));
-        if (primary.circuitBreaker().rollback()) {
-            Optional<Deployment> lastCompleted = deployments.stream()
-                    .filter(d -> d != primary && d.rolloutState() == Deployment.RolloutState.COMPLETED).findFirst();
-            if (lastCompleted.isPresent()) {
-                deploy(lastCompleted.get().taskDefinitionArn(), true);
-            } else {
-                event(ServiceEvent.SERVICE, "(service " + name + ") has no completed deployment to roll back to.");
-            }
+        if (!primary.circuitBreaker().rollback()) {
+            return;
+        }
+        if (primary.isRollback()) {
+            // A failed rollback stays failed: ECS does not roll back from a rollback.
+            event(ServiceEvent.SERVICE, "(service " + name + ") (deployment " + primary.id() + ") rollback failed; no further rollback.");
+            return;
+        }
+        Optional<Deployment> lastCompleted = deployments.stream()
+                .filter(d -> d != primary && d.rolloutState() == Deployment.RolloutState.COMPLETED).findFirst();
+        if (lastCompleted.isPresent()) {
+            deploy(lastCompleted.get().taskDefinitionArn(), true);
+        } else {
+            event(ServiceEvent.SERVICE, "(service " + name + ") has no completed deployment to roll back to.");
         }
     }
 
-    /** Start new tasks up to the cap, stop old ones down to the floor (AWS-SEMANTICS.md section 1). */
-    private void roll(Deployment primary, Instant now) {
+    /**
+     * Start new tasks up to the cap, replace unhealthy ones, stop old ones down to the floor
+     * (docs/aws-behaviour.md, section 1).
+     */
+    private void roll(Deployment primary) {
         int desired = desiredCount;
         List<EcsTask> active = tasks.stream().filter(EcsTask::active).toList();
         int activeCount = active.size();
-        long healthy = active.stream().filter(t -> t.healthStatus() == EcsTask.HealthStatus.HEALTHY).count();
-        List<EcsTask> primaryActive = active.stream().filter(t -> t.deployment() == primary).toList();
-        List<EcsTask> old = active.stream().filter(t -> t.deployment() != primary).toList();
+        List<EcsTask> unhealthy = active.stream().filter(t -> t.unhealthyReason() != null).toList();
+        List<EcsTask> useful = active.stream().filter(t -> t.unhealthyReason() == null).toList();
+        long healthy = useful.stream().filter(t -> t.healthStatus() == EcsTask.HealthStatus.HEALTHY).count();
+        List<EcsTask> primaryUseful = useful.stream().filter(t -> t.deployment() == primary).toList();
+        List<EcsTask> old = useful.stream().filter(t -> t.deployment() != primary).toList();
         boolean changed = false;
 
-        // A FAILED deployment launches no new tasks.
-        int toStart = primary.rolloutState() == Deployment.RolloutState.FAILED ? 0 : desired - primaryActive.size();
+        // A FAILED deployment launches no new tasks; an unhealthy task of the primary counts as missing.
+        int toStart = primary.rolloutState() == Deployment.RolloutState.FAILED ? 0 : desired - primaryUseful.size();
+        int launched = 0;
         while (toStart > 0 && policy.mayStart(desired, activeCount)) {
-            launch(primary, now);
+            launch(primary);
             activeCount++;
+            launched++;
             toStart--;
             changed = true;
         }
-        // Old tasks go unhealthy first, then not-yet-healthy, then healthy ones within the floor.
+        // Unhealthy tasks are replaced first: each waits for a replacement that is starting, and is
+        // stopped once the healthy tasks cover the desired count. When the cap leaves no room for a
+        // replacement, they are stopped one at a time to make room.
+        long starting = launched + useful.stream().filter(t -> t.healthStatus() != EcsTask.HealthStatus.HEALTHY).count();
+        boolean stopForRoomUnderWay = tasks.stream().anyMatch(t -> t.unhealthyReason() != null && t.stopRequested() && !t.stopped());
+        for (EcsTask t : unhealthy) {
+            if (healthy >= desired) {
+                stop(t, t.unhealthyReason());
+            } else if (starting > 0) {
+                starting--; // its replacement is on the way
+                continue;
+            } else if (!policy.mayStart(desired, activeCount) && !stopForRoomUnderWay) {
+                stop(t, t.unhealthyReason());
+                stopForRoomUnderWay = true;
+            } else {
+                continue;
+            }
+            countFailure(t);
+            activeCount--;
+            changed = true;
+        }
+        // Old tasks go not-yet-healthy first, then healthy ones within the floor.
         List<EcsTask> byUsefulness = new ArrayList<>(old);
         byUsefulness.sort(Comparator.comparing((EcsTask t) -> t.healthStatus() == EcsTask.HealthStatus.HEALTHY).thenComparing(EcsTask::createdAt));
         // A failed deployment without rollback keeps the old tasks serving.
@@ -308,9 +374,9 @@ public final class ServiceScheduler {
             }
         }
         // Desired count lowered (scale-in): the newest, least healthy extras go.
-        int extra = primaryActive.size() - desired;
+        int extra = primaryUseful.size() - desired;
         if (extra > 0) {
-            List<EcsTask> candidates = new ArrayList<>(primaryActive);
+            List<EcsTask> candidates = new ArrayList<>(primaryUseful);
             candidates.sort(Comparator.comparing((EcsTask t) -> t.healthStatus() == EcsTask.HealthStatus.HEALTHY)
                     .thenComparing(EcsTask::createdAt, Comparator.reverseOrder()));
             candidates.subList(0, extra).forEach(t -> stop(t, "Scaling activity initiated by (service " + name + ")"));
@@ -349,8 +415,16 @@ public final class ServiceScheduler {
         steady = nowSteady;
     }
 
-    private void launch(Deployment deployment, Instant now) {
-        String taskId = java.util.UUID.randomUUID().toString().replace("-", "");
+    /** The breaker counts a task of an in-progress deployment that failed to launch, exited, or failed its health checks. */
+    private void countFailure(EcsTask task) {
+        if (task.deployment().rolloutState() == Deployment.RolloutState.IN_PROGRESS) {
+            task.deployment().circuitBreaker().taskFailed();
+        }
+    }
+
+    private void launch(Deployment deployment) {
+        Instant now = Instant.now();
+        String taskId = UUID.randomUUID().toString().replace("-", "");
         EcsTask task = new EcsTask(taskId, "arn:aws:ecs:task/" + clusterName + "/" + taskId, deployment, now);
         tasks.add(task);
         try {
@@ -360,13 +434,14 @@ public final class ServiceScheduler {
         } catch (RuntimeException e) {
             task.stopped(null, e.getMessage(), now);
             event(ServiceEvent.SERVICE, "(service " + name + ") failed to launch a task: " + e.getMessage());
-            if (deployment.rolloutState() == Deployment.RolloutState.IN_PROGRESS) {
-                deployment.circuitBreaker().taskFailed();
-            }
+            countFailure(task);
         }
     }
 
-    /** Service-initiated stop: deregister, drain for the deregistration delay, then SIGTERM/SIGKILL. */
+    /**
+     * Service-initiated stop: deregister, wait until the target is unused (the deregistration delay:
+     * real for requests in flight, compressed once idle), then SIGTERM and SIGKILL after stopTimeout.
+     */
     private void stop(EcsTask task, String reason) {
         if (task.stopRequested()) {
             return;
@@ -381,16 +456,8 @@ public final class ServiceScheduler {
             task.status(EcsTask.LastStatus.DEACTIVATING);
             event(ServiceEvent.SERVICE, "(service " + name + ") has begun draining connections on 1 tasks.");
             targetMirror.deregister(task);
-            // ECS waits for the target to become unused: the whole deregistration delay, even when its
-            // connections close earlier (AWS-SEMANTICS.md section 1), and only then sends SIGTERM.
-            java.util.concurrent.CompletableFuture<Void> delay = java.util.concurrent.CompletableFuture.runAsync(() -> { },
-                    java.util.concurrent.CompletableFuture.delayedExecutor(targetGroup.deregistrationDelay().toMillis(),
-                            java.util.concurrent.TimeUnit.MILLISECONDS));
-            targetGroup.deregister(task.taskId()).thenCombine(delay, (result, ignored) -> result).whenCompleteAsync((result, error) -> {
-                synchronized (this) {
-                    event(ServiceEvent.SERVICE, "(service " + name + ") deregistered 1 targets in (target-group " + targetGroup.name() + ")"
-                            + (result != null && result.requestsCut() > 0 ? "; " + result.requestsCut() + " in-flight requests were cut when the deregistration delay expired" : ""));
-                }
+            targetGroup.deregister(task.taskId()).whenCompleteAsync((result, error) -> {
+                drained(task, result);
                 terminate(task, reason);
             });
         } else {
@@ -398,23 +465,38 @@ public final class ServiceScheduler {
         }
     }
 
+    private synchronized void drained(EcsTask task, DeregistrationResult result) {
+        event(ServiceEvent.SERVICE, "(service " + name + ") deregistered 1 targets in (target-group " + targetGroup.name() + ")");
+        if (result != null && result.requestsCut() > 0) {
+            event(ServiceEvent.DEADLINE, "deregistration delay " + result.delay().toSeconds() + " s (real time) of task " + task.taskId()
+                    + " ran out with requests in flight: " + result.requestsCut() + " cut, their clients got 502");
+        }
+    }
+
     private void terminate(EcsTask task, String reason) {
         synchronized (this) {
             task.status(EcsTask.LastStatus.STOPPING);
         }
-        task.process().stop().whenComplete((exit, error) -> {
+        RunningTask process = task.process();
+        process.stop().whenComplete((exit, error) -> {
             synchronized (this) {
                 task.status(EcsTask.LastStatus.DEPROVISIONING);
+                if (process.stoppedBySigkill()) {
+                    String killed = "Container did not stop within stopTimeout (" + seconds(process.spec().stopTimeout())
+                            + ") after SIGTERM and was killed (SIGKILL)";
+                    task.containerReason(killed);
+                    event(ServiceEvent.DEADLINE, "stopTimeout " + seconds(process.spec().stopTimeout()) + " (real time) of task "
+                            + task.taskId() + " ran out: SIGKILL, exit code " + exit);
+                }
                 task.stopped(exit, reason, Instant.now());
-                event(ServiceEvent.SERVICE, "(service " + name + ") has stopped 1 running tasks: (task " + task.taskId() + ")."
-                        + (task.process().stoppedBySigkill() ? " The container did not stop within stopTimeout and was killed (SIGKILL)." : ""));
+                event(ServiceEvent.SERVICE, "(service " + name + ") has stopped 1 running tasks: (task " + task.taskId() + ").");
             }
         });
     }
 
     /** Stops every task now (the runtime is closing): SIGTERM then SIGKILL, no draining. */
-    synchronized List<java.util.concurrent.CompletableFuture<Integer>> stopAll() {
-        List<java.util.concurrent.CompletableFuture<Integer>> stops = new ArrayList<>();
+    synchronized List<CompletableFuture<Integer>> stopAll() {
+        List<CompletableFuture<Integer>> stops = new ArrayList<>();
         for (EcsTask t : tasks) {
             if (t.process() != null && t.process().isAlive()) {
                 t.stopRequested("Service shut down");
@@ -435,6 +517,10 @@ public final class ServiceScheduler {
                 LOG.warn("Service event listener failed: {}", e.getMessage());
             }
         }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : String.format("%.1f s", d.toMillis() / 1000.0);
     }
 
     private static String shortArn(String arn) {

@@ -64,7 +64,8 @@ public final class ServiceTimeline implements AutoCloseable {
         }
         report.series("tasks", "desired", copy.stream().map(p -> new Sample(p.at(), p.desired())).toList());
         service.events().stream().filter(e -> !e.at().isBefore(start)).filter(e -> !e.type().equals(ServiceEvent.SERVICE)
-                        || e.message().contains("steady state") || e.message().contains("unable") || e.message().contains("failed"))
+                        || e.message().contains("steady state") || e.message().contains("unable") || e.message().contains("failed")
+                        || e.message().contains("is unhealthy"))
                 .forEach(e -> report.event(e.at(), shortLabel(e)));
         StringBuilder text = new StringBuilder();
         service.events().stream().filter(e -> !e.at().isBefore(start)).forEach(e -> text.append(e).append('\n'));
@@ -98,8 +99,20 @@ public final class ServiceTimeline implements AutoCloseable {
             case ServiceEvent.DEPLOYMENT_COMPLETED -> "deployment completed";
             case ServiceEvent.DEPLOYMENT_FAILED -> "deployment failed (circuit breaker)";
             case ServiceEvent.STEADY_STATE -> "steady state";
+            case ServiceEvent.DEADLINE -> deadlineLabel(e.message());
             default -> e.message().length() > 60 ? e.message().substring(0, 60) + "..." : e.message();
         };
+    }
+
+    /** "stopTimeout 2 s ran out: SIGKILL", "deregistration delay 1 s ran out: 3 cut", "declared unhealthy". */
+    private static String deadlineLabel(String message) {
+        if (message.startsWith("stopTimeout")) {
+            return message.substring(0, message.indexOf(" (real time)")) + ": SIGKILL";
+        }
+        if (message.startsWith("deregistration delay")) {
+            return message.substring(0, message.indexOf(" (real time)")) + " ran out: requests cut (502)";
+        }
+        return message.contains("declared unhealthy") ? "task declared unhealthy" : message;
     }
 
     @Override

@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  * digest to artifact), resolves the secrets now (never later), gives the container a port and its
  * log stream, and hands it to the task runner. A failure is an ECS-worded {@link LaunchException}.
  */
-final class TaskLauncher {
+final class TaskLauncher implements TaskStarter {
     private final AwsClients aws;
     private final EcrRegistry registry;
     private final TaskRunner runner;
@@ -39,12 +39,14 @@ final class TaskLauncher {
     }
 
     /** The essential container: Preflight's services have one. */
-    ContainerDefinition container(String taskDefinitionArn) {
+    @Override
+    public ContainerDefinition container(String taskDefinitionArn) {
         return definition(taskDefinitionArn).containerDefinitions().get(0);
     }
 
     /** The APP_VERSION the task definition's image carries, or its tag. */
-    String version(String taskDefinitionArn) {
+    @Override
+    public String version(String taskDefinitionArn) {
         String image = container(taskDefinitionArn).image();
         try {
             Image resolved = registry.resolve(image);
@@ -59,7 +61,8 @@ final class TaskLauncher {
         return colon > image.lastIndexOf('/') ? image.substring(colon + 1) : image;
     }
 
-    RunningTask launch(String taskId, String clusterName, String taskDefinitionArn) {
+    @Override
+    public RunningTask launch(String taskId, String clusterName, String taskDefinitionArn) {
         ContainerDefinition container = container(taskDefinitionArn);
         Image image;
         try {
@@ -79,9 +82,10 @@ final class TaskLauncher {
         String group = logOptions.get("awslogs-group");
         String prefix = logOptions.getOrDefault("awslogs-stream-prefix", clusterName);
         String stream = prefix + "/" + container.name() + "/" + taskId;
+        // stopTimeout is a deadline the application races: AWS's number, in real time.
         int stopTimeout = container.stopTimeout() == null ? 30 : container.stopTimeout();
         TaskSpec spec = new TaskSpec(taskId, taskDefinitionArn, container.name(), image, environment, port,
-                scale.seconds(stopTimeout), group, stream);
+                scale.real(stopTimeout), group, stream);
         return runner.start(spec);
     }
 

@@ -30,16 +30,18 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
 /**
- * The runtime's CloudWatch metrics, measured for real once per period (60 AWS seconds, compressed
- * by the time scale: 1 s real at the default factor):
+ * The runtime's CloudWatch metrics, measured for real once per period. The periods are the control
+ * plane's, on the compressed clock (60 AWS seconds: 1 s real at the default factor); what they
+ * measure is real: rates of real work over real time (CPU seconds per second, requests per real
+ * minute), so a target of 1000 requests per target per minute means the same load here as on AWS:
  * <ul>
  *   <li>{@code AWS/ECS} CPUUtilization and MemoryUtilization per service (ClusterName, ServiceName):
  *       each task's CPU time from /proc over the wall time, against the task definition's cpu units
  *       (256 = 0.25 vCPU), and its resident memory against the task memory (MiB); the service's value
  *       is the sum used over the sum reserved of its tasks.</li>
  *   <li>{@code AWS/ApplicationELB} per target group (LoadBalancer, TargetGroup): RequestCount,
- *       RequestCountPerTarget (requests over the period's average healthy targets; counts are scaled to the
- *       nominal period when the collector closed a window a little late or early), TargetResponseTime
+ *       RequestCountPerTarget (requests over the period's average healthy targets; counts are the window's
+ *       real rate times the period's real length), TargetResponseTime
  *       (seconds, real), HTTPCode_Target_5XX_Count and HealthyHostCount (averaged over the period).
  *       As in AWS, a period without requests has no request datapoints unless
  *       {@link MetricsOptions#reportIdlePeriods()}.</li>
@@ -87,7 +89,7 @@ public final class RuntimeMetrics implements AutoCloseable {
     private RuntimeMetrics(EcsRuntime runtime, MetricsOptions options) {
         this.runtime = runtime;
         this.options = options;
-        this.period = runtime.timeScale().seconds(options.periodSeconds());
+        this.period = runtime.timeScale().compressed(options.periodSeconds());
         if (period.toMillis() < 10) {
             throw new IllegalArgumentException("a metric period of " + options.periodSeconds() + " AWS seconds at time scale "
                     + runtime.timeScale().factor() + " is " + period.toNanos() + " ns: too short to measure; use a longer period");
@@ -312,8 +314,9 @@ public final class RuntimeMetrics implements AutoCloseable {
         if (requests == 0 && !options.reportIdlePeriods()) {
             return; // ELB publishes request metrics only while requests flow
         }
-        // Counts are per period: a window the collector closed late (or early) is scaled to the period's length,
-        // so the compressed clock's scheduling jitter does not look like load.
+        // Counts are per AWS period of real traffic: the requests of the (compressed) window, as a rate,
+        // times the period's real length. 1000 requests per target per minute means 1000 real requests
+        // in a real minute, whatever the time scale; only the evaluation periods come faster.
         double perPeriod = perPeriod(window.period());
         // With no healthy target the group routes to all (fail-open): count per registered target then.
         double perTargetDivisor = healthy > 0 ? healthy : Math.max(1, group.targets().size());
@@ -328,10 +331,16 @@ public final class RuntimeMetrics implements AutoCloseable {
         }
     }
 
-    /** period / window, for a window between half and twice the period; 1 otherwise (a stall: count as it is). */
+    /**
+     * The AWS period's real length over the window: a count in the window becomes a count per real
+     * period. A window between half and twice the compressed period is taken as it is measured; a
+     * stalled one is taken as one period long, so the stall does not look like load.
+     */
     private double perPeriod(Duration window) {
-        double ratio = (double) period.toNanos() / Math.max(1, window.toNanos());
-        return ratio >= 0.5 && ratio <= 2 ? ratio : 1;
+        double realPeriodNanos = options.periodSeconds() * 1e9;
+        double measured = Math.max(1, window.toNanos());
+        double ratio = (double) period.toNanos() / measured;
+        return ratio >= 0.5 && ratio <= 2 ? realPeriodNanos / measured : realPeriodNanos / period.toNanos();
     }
 
     /** The task definition's task-level cpu and memory; the topology's when the definition has none. */

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param environment the task definition's environment, the resolved secrets, PORT and the AWS_*
  *                    variables, all given by the caller; it overrides the image's env as a task
  *                    definition overrides a Docker image's ENV
- * @param stopTimeout the SIGTERM to SIGKILL gap, already scaled by the time scale
+ * @param stopTimeout the SIGTERM to SIGKILL gap: AWS's number in real time (the application races it)
  * @param logGroup    the awslogs group, or null when the container ships no logs
  * @param logStream   ECS's awslogs form {@code <prefix>/<container>/<taskId>}, or null with no group
  */

@@ -332,13 +332,13 @@ public final class Autoscaler implements AutoCloseable {
             warnOnce("metric:" + p.policyName(), "Scaling policy " + p.policyName() + " has no metric the runtime can read; it is ignored");
             return Optional.empty();
         }
-        TimeScale scale = runtime.timeScale();
+        TimeScale scale = runtime.timeScale(); // cooldowns: control-plane waits, compressed
         int out = config.scaleOutCooldown() == null ? TargetTrackingPolicy.DEFAULT_COOLDOWN_SECONDS : config.scaleOutCooldown();
         int in = config.scaleInCooldown() == null ? TargetTrackingPolicy.DEFAULT_COOLDOWN_SECONDS : config.scaleInCooldown();
         String high = alarmName(p, "AlarmHigh");
         String low = alarmName(p, "AlarmLow");
         return Optional.of(new TargetTrackingPolicy(p.policyName(), p.policyARN(), metricType, metric, config.targetValue(), out, in,
-                scale.seconds(out), scale.seconds(in), Boolean.TRUE.equals(config.disableScaleIn()), high, low));
+                scale.compressed(out), scale.compressed(in), Boolean.TRUE.equals(config.disableScaleIn()), high, low));
     }
 
     private MetricId predefinedMetric(String service, String type, String resourceLabel) {

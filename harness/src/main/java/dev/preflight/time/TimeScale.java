@@ -3,12 +3,28 @@ package dev.preflight.time;
 import java.time.Duration;
 
 /**
- * Compresses AWS's durations so a scenario ends in seconds while keeping their order and ratios.
- * Every duration of the topology (health-check interval and timeout, grace period, deregistration
- * delay, stopTimeout, cooldowns) is divided by one factor: with the default 60, AWS's 30 s health
- * check interval becomes 0.5 s and a 300 s deregistration delay 5 s.
+ * The two clocks of the runtime (docs/aws-behaviour.md, "Time: two clocks").
  *
- * <p>Set with {@code -Dpreflight.timeScale=60} (or PREFLIGHT_TIME_SCALE). 1 means real time.
+ * <p>The application lives on the real clock: it serves, starts and shuts down in real time. AWS's
+ * control plane runs on a compressed clock, faster by one factor (60 by default), but only where
+ * nothing the application does is raced against it. Every AWS duration in the runtime goes through
+ * one of two methods, and the choice is the rule:
+ * <ul>
+ *   <li>{@link #compressed}: waits whose end the application cannot observe — cooldowns, alarm
+ *       periods and datapoints, the idle remainder of a drain, bake time, repeated events — and load
+ *       shapes a scenario gives in AWS time;</li>
+ *   <li>{@link #real}: every deadline that decides whether the application is judged failed or is
+ *       cut off — the deregistration delay while a request is in flight, {@code stopTimeout}, the
+ *       grace period and a container's {@code startPeriod}, each health check's timeout, the time a
+ *       failing target or container needs to be declared unhealthy, the idle and connect timeouts.
+ *       A real deadline ends as soon as its outcome is decided (a healthy check seen, nothing left in
+ *       flight, the process exited), so healthy deploys still finish in seconds.</li>
+ * </ul>
+ * A harness that reports downtime AWS would not have, or misses downtime AWS would have, is wrong;
+ * speed comes second.
+ *
+ * <p>Set the factor with {@code -Dpreflight.timeScale=60} (or PREFLIGHT_TIME_SCALE); 1 runs the
+ * control plane in real time too.
  */
 public record TimeScale(double factor) {
     public static final String PROPERTY = "preflight.timeScale";
@@ -36,16 +52,25 @@ public record TimeScale(double factor) {
         return new TimeScale(1);
     }
 
-    /** An AWS duration in seconds, compressed. */
-    public Duration seconds(double awsSeconds) {
+    /** A control-plane wait of {@code awsSeconds} on the compressed clock. */
+    public Duration compressed(double awsSeconds) {
         return Duration.ofNanos(Math.round(awsSeconds * 1_000_000_000L / factor));
     }
 
-    public Duration scale(Duration aws) {
+    /** A control-plane wait on the compressed clock. */
+    public Duration compressed(Duration aws) {
         return Duration.ofNanos(Math.round(aws.toNanos() / factor));
     }
 
-    /** A compressed duration back in AWS seconds, for reports. */
+    /**
+     * A deadline the application races: AWS's own number on the real clock, whatever the factor.
+     * Named so that every call site says which clock it chose.
+     */
+    public Duration real(double awsSeconds) {
+        return Duration.ofNanos(Math.round(awsSeconds * 1_000_000_000L));
+    }
+
+    /** A compressed duration back in AWS seconds, for reports of control-plane waits. */
     public double toAwsSeconds(Duration compressed) {
         return compressed.toNanos() * factor / 1_000_000_000.0;
     }

@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Deregistration: draining, the deregistration delay, and cut requests, through real HTTP. */
+/**
+ * Deregistration through real HTTP: draining, the deregistration delay on its two clocks (real for
+ * requests in flight, compressed once the target is idle), and cut requests.
+ */
 class DrainingTest {
     private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -39,7 +42,7 @@ class DrainingTest {
         return backend;
     }
 
-    /** Idle timeout 600 s (6 s here) so slow requests are not 504s; the delay is the test's. */
+    /** Idle timeout 600 s so slow requests are not 504s; the delay is the test's (AWS seconds). */
     private ApplicationLoadBalancer start(String name, int deregistrationDelaySeconds) {
         ApplicationLoadBalancer alb = ApplicationLoadBalancer.start(
                 AlbFixtures.single(name, 600, group("round_robin", 3, 2, "200", deregistrationDelaySeconds)), SCALE);
@@ -54,7 +57,7 @@ class DrainingTest {
 
     @Test
     void inFlightRequestFinishesWithinTheDelayAndNoNewRequestReachesTheDrainingTarget() throws Exception {
-        ApplicationLoadBalancer alb = start("drain-finish", 300); // 3 s
+        ApplicationLoadBalancer alb = start("drain-finish", 300); // the idle rest: 3 s at scale 100
         TargetGroupRuntime app = alb.targetGroup("app");
         TestBackend a = backend("a");
         TestBackend b = backend("b");
@@ -89,8 +92,8 @@ class DrainingTest {
     }
 
     @Test
-    void requestLongerThanTheDelayIsCutWith502() throws Exception {
-        ApplicationLoadBalancer alb = start("drain-cut", 50); // 500 ms
+    void requestLongerThanTheDelayIsCutWith502AtTheRealDelay() throws Exception {
+        ApplicationLoadBalancer alb = start("drain-cut", 1);
         TargetGroupRuntime app = alb.targetGroup("app");
         TestBackend a = backend("a");
         app.register(a.target());
@@ -100,9 +103,12 @@ class DrainingTest {
 
         long started = System.nanoTime();
         DeregistrationResult result = app.deregister("a").get(10, TimeUnit.SECONDS);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertThat(result.requestsCut()).isEqualTo(1);
         assertThat(result.delayExpired()).isTrue();
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(4000));
+        assertThat(result.delay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(took).as("cut at AWS's 1 s, not at 10 ms (1 s compressed 100 times)")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(950)).isLessThan(Duration.ofMillis(4000));
 
         HttpResponse<String> cut = slow.get(10, TimeUnit.SECONDS);
         assertThat(cut.statusCode()).isEqualTo(502);
@@ -112,8 +118,29 @@ class DrainingTest {
     }
 
     @Test
-    void idleTargetIsUnusedAtOnce() throws Exception {
-        ApplicationLoadBalancer alb = start("drain-idle", 300);
+    void requestShorterThanTheDelayFinishesThoughTheCompressedDelayIsShorter() throws Exception {
+        // 2 s of AWS time is 20 ms compressed: a harness that compressed this deadline would cut the
+        // 800 ms request that AWS lets finish.
+        ApplicationLoadBalancer alb = start("drain-real", 2);
+        TargetGroupRuntime app = alb.targetGroup("app");
+        TestBackend a = backend("a");
+        app.register(a.target());
+        awaitHealthy(app, "a");
+        CompletableFuture<HttpResponse<String>> slow = getAsync(alb, "/slow?sleepMs=800");
+        Await.until("the slow request on a", Duration.ofSeconds(5), () -> a.active() == 1);
+
+        DeregistrationResult result = app.deregister("a").get(10, TimeUnit.SECONDS);
+
+        assertThat(slow.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(result.requestsCut()).isZero();
+        assertThat(result.delayExpired()).isFalse();
+        assertThat(result.drained()).as("in flight until the request ended").isGreaterThanOrEqualTo(Duration.ofMillis(500));
+        assertThat(app.metrics().elb5xxCount()).isZero();
+    }
+
+    @Test
+    void idleTargetShowsDrainingUntilTheRestOfTheDelayHasPassedCompressed() throws Exception {
+        ApplicationLoadBalancer alb = start("drain-idle", 300); // 3 s at scale 100
         TargetGroupRuntime app = alb.targetGroup("app");
         List<String> changes = new CopyOnWriteArrayList<>();
         app.addListener((id, from, to, reason) -> changes.add(id + ":" + from + "->" + to));
@@ -121,15 +148,23 @@ class DrainingTest {
         app.register(a.target());
         awaitHealthy(app, "a");
 
-        DeregistrationResult result = app.deregister("a").get(2, TimeUnit.SECONDS);
+        long started = System.nanoTime();
+        CompletableFuture<DeregistrationResult> deregistered = app.deregister("a");
+        Thread.sleep(1000);
+        assertThat(deregistered).as("AWS shows an idle target draining until the delay ends").isNotDone();
+        assertThat(app.health().get("a").state()).isEqualTo(TargetState.DRAINING);
+        assertThat(get(alb, "/").statusCode()).as("no new request reaches a draining target").isEqualTo(503);
+
+        DeregistrationResult result = deregistered.get(10, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(2900));
         assertThat(result.requestsCut()).isZero();
         assertThat(result.delayExpired()).isFalse();
+        assertThat(result.drained()).isLessThan(Duration.ofMillis(100));
         assertThat(app.health()).isEmpty();
         assertThat(app.targets()).isEmpty();
         assertThat(changes).containsExactly("a:unused->initial", "a:initial->healthy", "a:healthy->draining",
                 "a:draining->unused");
         assertThat(app.deregister("unknown").get(1, TimeUnit.SECONDS).inFlightAtDeregistration()).isZero();
-        assertThat(get(alb, "/").statusCode()).isEqualTo(503);
     }
 
     @Test

@@ -16,7 +16,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The health-check state machine against real targets, at 100 ms intervals. */
+/**
+ * Health checks against real targets on their two clocks: counted checks every interval of real time
+ * (1 s here unless a test says otherwise), probes of a starting target at the compressed interval.
+ */
 class HealthCheckTest {
     /** A state change, with what the target's /health had answered by then. */
     private record Seen(String targetId, TargetState from, TargetState to, String reason, List<Integer> answersSoFar) {
@@ -63,7 +66,7 @@ class HealthCheckTest {
 
     @Test
     void newTargetIsHealthyAfterOnePassingCheckDespiteHealthyThreshold() {
-        // interval 300 s = 3 s here: a second check cannot sneak in before the first one is counted
+        // interval 300 s: a second counted check cannot sneak in before the first one is counted
         ApplicationLoadBalancer alb = start(AlbFixtures.single("initial", 60, group(300, "round_robin", 5, 2, "200", 300)));
         TargetGroupRuntime app = alb.targetGroup("app");
         TestBackend backend = backend("t1");
@@ -132,5 +135,53 @@ class HealthCheckTest {
         Await.until("gone unhealthy", Duration.ofSeconds(10),
                 () -> app.health().get("gone").state() == TargetState.UNHEALTHY, app::health);
         assertThat(app.health().get("gone").reason()).isEqualTo("Target.FailedHealthChecks");
+    }
+    @Test
+    void aStartingTargetIsHealthyAsSoonAsItPassesNotAtTheNextCountedCheck() {
+        // Counted checks every 60 s of real time, probes every 600 ms (60 s compressed 100 times):
+        // only a probe can see the pass within seconds.
+        ApplicationLoadBalancer alb = start(AlbFixtures.single("probe", 60, group(60, "round_robin", 5, 2, "200", 300)));
+        TargetGroupRuntime app = alb.targetGroup("app");
+        TestBackend backend = backend("t1");
+        backend.healthStatus(503); // still starting
+        app.register(backend.target());
+        Await.until("a few failed probes", Duration.ofSeconds(8), () -> backend.healthAnswers().size() >= 4, backend::healthAnswers);
+        assertThat(app.health().get("t1").state()).as("failed probes do not count").isEqualTo(TargetState.INITIAL);
+
+        backend.healthStatus(200);
+        long ready = System.nanoTime();
+        awaitHealthy(app, "t1");
+        assertThat(Duration.ofNanos(System.nanoTime() - ready)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aFailingTargetIsDeclaredUnhealthyAfterAwsIntervalsOfRealTime() {
+        // interval 2 s, 2 failures: on AWS's clock the second failed check comes 2 to 4 s after the
+        // target starts failing. Compressed 100 times it would be 40 ms.
+        ApplicationLoadBalancer alb = start(AlbFixtures.single("real-interval", 60, group(2, "round_robin", 2, 2, "200", 300)));
+        TargetGroupRuntime app = alb.targetGroup("app");
+        TestBackend backend = backend("t1");
+        app.register(backend.target());
+        awaitHealthy(app, "t1");
+
+        backend.healthStatus(500);
+        long failing = System.nanoTime();
+        Await.until("t1 unhealthy", Duration.ofSeconds(10),
+                () -> app.health().get("t1").state() == TargetState.UNHEALTHY, app::health);
+        assertThat(Duration.ofNanos(System.nanoTime() - failing)).isBetween(Duration.ofMillis(1900), Duration.ofMillis(6000));
+    }
+
+    @Test
+    void aTargetThatNeverPassesIsUnhealthyAfterThresholdCountedChecksFromRegistration() {
+        ApplicationLoadBalancer alb = start(AlbFixtures.single("never", 60, group(2, "round_robin", 2, 3, "200", 300)));
+        TargetGroupRuntime app = alb.targetGroup("app");
+        TestBackend backend = backend("t1");
+        backend.healthStatus(503);
+        long registered = System.nanoTime();
+        app.register(backend.target());
+        Await.until("t1 unhealthy", Duration.ofSeconds(10),
+                () -> app.health().get("t1").state() == TargetState.UNHEALTHY, app::health);
+        // checks at 0, 2 and 4 s: the third failure decides
+        assertThat(Duration.ofNanos(System.nanoTime() - registered)).isBetween(Duration.ofMillis(3900), Duration.ofMillis(7000));
     }
 }

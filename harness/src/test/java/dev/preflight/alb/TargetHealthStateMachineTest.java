@@ -68,4 +68,20 @@ class TargetHealthStateMachineTest {
         assertThat(TargetState.HEALTHY.toString()).isEqualTo("healthy");
         assertThat(TargetState.UNAVAILABLE.asAws()).isEqualTo("unavailable");
     }
+    @Test
+    void aProbeOnlyEndsTheInitialStateWithAPass() {
+        TargetHealthStateMachine machine = new TargetHealthStateMachine(3, 2);
+        machine.onCheck(FAIL);
+        for (int i = 0; i < 10; i++) {
+            assertThat(machine.onCheck(FAIL, false)).as("failed probes do not count").isNull();
+        }
+        assertThat(machine.state()).isEqualTo(TargetState.INITIAL);
+        assertThat(machine.onCheck(PASS, false).to()).isEqualTo(TargetState.HEALTHY);
+
+        machine.onCheck(FAIL);
+        machine.onCheck(FAIL);
+        assertThat(machine.state()).isEqualTo(TargetState.UNHEALTHY);
+        assertThat(machine.onCheck(PASS, false)).as("recovery needs counted passes").isNull();
+        assertThat(machine.state()).isEqualTo(TargetState.UNHEALTHY);
+    }
 }
