@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the tools Preflight needs and installs what is missing, so that `make run` and
-# `make test` work on a fresh machine: Java 17+, Maven, and moto_server 5.2.x (the embedded AWS
-# engine). moto is taken from the machine when it is there; otherwise it goes into .venv/.
+# `make test` work on a fresh machine: Java 17+, Maven, curl, and moto_server 5.2.x (the embedded AWS
+# engine); Chromium for the report's browser test where it can. moto is taken from the machine when
+# it is there; otherwise it goes into .venv/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,14 +15,36 @@ java_major=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.sp
 [ "${java_major%%.*}" -ge 17 ] 2>/dev/null || fail "Java ${java_major} found, 17 or newer needed. Fix: install openjdk-17-jdk-headless or set JAVA_HOME"
 command -v mvn >/dev/null || fail "mvn not found. Fix: apt-get install maven"
 
+# Debian packages are installed only as root with apt-get; the package lists are refreshed once.
+can_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; }
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then
+    apt-get update -qq >/dev/null || return 1
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
 # The sample app's container health check is `curl -f http://localhost:8080/health`, run as ECS runs it.
 if ! command -v curl >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  if can_apt; then
     echo "setup: installing curl (container health checks run it)"
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null \
-      || fail "could not install curl. Fix: apt-get install curl"
+    apt_install curl || fail "could not install curl. Fix: apt-get install curl"
   else
     fail "curl not found; container health checks run it. Fix: install curl"
+  fi
+fi
+
+# Optional: the report's browser test (PageRenderingTest) renders a page in headless Chromium and is
+# skipped without one. Installed where we can; elsewhere one line says so and setup goes on.
+if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+  if can_apt; then
+    echo "setup: installing chromium (the report's browser test renders a page with it)"
+    apt_install --no-install-recommends chromium && command -v chromium >/dev/null \
+      || echo "setup: could not install chromium; the report's browser test will be skipped. Fix: apt-get install chromium"
+  else
+    echo "setup: chromium not found; the report's browser test will be skipped. To run it: install chromium (Debian: apt-get install chromium)"
   fi
 fi
 

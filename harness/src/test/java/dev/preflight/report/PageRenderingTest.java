@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -92,19 +94,72 @@ class PageRenderingTest {
         Path chromium = executable("chromium").or(() -> executable("chromium-browser")).orElse(null);
         assumeTrue(chromium != null, "Chromium is not installed, so the page is not rendered in a browser");
         Path page = ScenarioReportTest.syntheticReport("Rendered in Chromium").write(dir);
-        List<String> common = List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--allow-file-access-from-files", "--virtual-time-budget=5000", "--user-data-dir=" + dir.resolve("profile"));
 
-        List<String> dump = new ArrayList<>(common);
-        dump.addAll(List.of("--dump-dom", page.toUri().toString()));
-        String dom = run(dump);
+        String dom = runChromium(chromium, List.of("--dump-dom", page.toUri().toString()));
         assertThat(dom).contains("data-charts-drawn=\"4\"").doesNotContain("data-chart-error");
 
         Path png = dir.resolve("page.png");
-        List<String> shot = new ArrayList<>(common);
-        shot.addAll(List.of("--window-size=1200,1800", "--screenshot=" + png, page.toUri().toString()));
-        run(shot);
+        runChromium(chromium, List.of("--window-size=1200,1800", "--screenshot=" + png, page.toUri().toString()));
         assertThat(png).isNotEmptyFile();
+    }
+
+    /**
+     * One headless Chromium run in a fresh folder that is deleted afterwards: the profile
+     * (--user-data-dir) and, through XDG_CONFIG_HOME and XDG_CACHE_HOME, the crash database and
+     * caches Chromium would otherwise keep in the home folder. Quiet flags: no network of its own
+     * (component updates, sync, first-run). Chromium's helpers (zygote, renderers, crashpad
+     * handlers) carry that folder on their command line: any still there once the browser has
+     * exited (or was killed on a timeout) are killed, and the run fails if one survives.
+     */
+    private String runChromium(Path chromium, List<String> args) throws IOException, InterruptedException {
+        Path home = Files.createTempDirectory(dir, "chromium-");
+        List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--allow-file-access-from-files", "--virtual-time-budget=5000", "--user-data-dir=" + home.resolve("profile")));
+        command.addAll(args);
+        try {
+            return run(command, Map.of("XDG_CONFIG_HOME", home.toString(), "XDG_CACHE_HOME", home.toString()));
+        } finally {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            List<ProcessHandle> left = processesUsing(home);
+            while (!left.isEmpty() && System.nanoTime() < deadline) {
+                left.forEach(ProcessHandle::destroyForcibly);
+                Thread.sleep(50);
+                left = processesUsing(home);
+            }
+            deleteTree(home);
+            assertThat(left).as("Chromium processes using %s that SIGKILL did not end", home).isEmpty();
+        }
+    }
+
+    private static List<ProcessHandle> processesUsing(Path folder) {
+        String marker = folder.toString();
+        long self = ProcessHandle.current().pid();
+        return ProcessHandle.allProcesses().filter(p -> p.pid() != self && commandLineMentions(p, marker)).toList();
+    }
+
+    /**
+     * Reads /proc/PID/cmdline where there is one: ProcessHandle.Info gives no command line for
+     * Chromium's zygote-forked helpers (seen with Chromium 156 on Debian 12).
+     */
+    private static boolean commandLineMentions(ProcessHandle process, String marker) {
+        Path cmdline = Path.of("/proc", Long.toString(process.pid()), "cmdline");
+        if (Files.isDirectory(Path.of("/proc", "self"))) {
+            try {
+                return new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).contains(marker);
+            } catch (IOException e) {
+                return false; // gone already, or not ours to read
+            }
+        }
+        return process.info().commandLine().map(c -> c.contains(marker)).orElse(false);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static Optional<Path> executable(String name) {
@@ -117,10 +172,18 @@ class PageRenderingTest {
 
     /** Runs a command with a bounded wait and returns its standard output; fails with its output otherwise. */
     private String run(List<String> command) throws IOException, InterruptedException {
+        return run(command, Map.of());
+    }
+
+    /** As {@link #run(List)}, with {@code env} added to the environment. */
+    private String run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "out-", ".txt");
         Path err = Files.createTempFile(dir, "err-", ".txt");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             throw new AssertionError("Timed out after 90 s running " + command);
         }
