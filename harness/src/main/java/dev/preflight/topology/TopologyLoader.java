@@ -46,6 +46,14 @@ public final class TopologyLoader {
 
     /** Loads and validates one environment; throws {@link TopologyException} on any problem. */
     public Topology load(Path dir, String environment) {
+        return load(dir, environment, List.of());
+    }
+
+    /**
+     * Loads one environment with {@code overlays} laid over it in order, each merged and checked like
+     * the environment's own overlay, then validates the result.
+     */
+    public Topology load(Path dir, String environment, List<Overlay> overlays) {
         Path baseFile = dir.resolve(BASE_FILE);
         Path overlayFile = dir.resolve(ENVIRONMENTS_DIR).resolve(environment + ".yaml");
         if (!Files.isRegularFile(baseFile)) {
@@ -67,6 +75,12 @@ public final class TopologyLoader {
         checkOverlayShape(base, overlay, "", overlayFile, shapeProblems);
         ObjectNode merged = base.deepCopy();
         merge(merged, overlay);
+        for (Overlay extra : overlays) {
+            ObjectNode tree = parse(extra.source(), extra.text());
+            checkOverlayShape(base, tree, "", extra.source(), shapeProblems);
+            sources = sources.with(extra.source(), tree);
+            merge(merged, tree);
+        }
         if (!shapeProblems.isEmpty()) {
             // A key the model does not know at all is a typo: binding reports it with the model's did-you-mean.
             bind(merged.deepCopy(), environment, sources);
@@ -98,9 +112,18 @@ public final class TopologyLoader {
     }
 
     private ObjectNode read(Path file) {
+        try {
+            return parse(file, Files.readString(file));
+        } catch (IOException e) {
+            throw new TopologyException(new TopologyException.Problem(file, "", "cannot read: " + e.getMessage(),
+                    "check the file exists and is readable"));
+        }
+    }
+
+    private ObjectNode parse(Path file, String text) {
         JsonNode node;
         try {
-            node = mapper.readTree(file.toFile());
+            node = mapper.readTree(text);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr();

@@ -135,4 +135,42 @@ class TopologyLoaderTest {
                             .contains("ecs.services.admin.memory");
                 });
     }
+    @Test
+    void scenarioOverlaysChangeValuesAfterTheEnvironmentsOwn() {
+        Topology topology = loader.load(REFERENCE, "dev", java.util.List.of(
+                Overlay.yaml("slow-drain", "loadBalancer: {targetGroups: {api: {deregistrationDelaySeconds: 5}}}"),
+                Overlay.yaml("two", "ecs: {services: {api: {desiredCount: 2, deployment: {minimumHealthyPercent: 50}}}}")));
+
+        assertThat(topology.loadBalancer().targetGroups().get("api").deregistrationDelaySeconds()).isEqualTo(5);
+        assertThat(topology.ecs().services().get("api").desiredCount()).as("over dev's 1").isEqualTo(2);
+        assertThat(topology.ecs().services().get("api").deployment().minimumHealthyPercent()).isEqualTo(50);
+        assertThat(topology.ecs().services().get("api").deployment().maximumPercent()).as("untouched").isEqualTo(200);
+    }
+
+    @Test
+    void anOverlayThatAddsAKeyIsRefusedNamingTheOverlay() {
+        assertThatThrownBy(() -> loader.load(REFERENCE, "dev", java.util.List.of(
+                Overlay.yaml("typo", "ecs: {services: {api: {desiredCont: 2}}}"))))
+                .isInstanceOf(TopologyException.class)
+                .hasMessageContaining("<overlay typo>")
+                .hasMessageContaining("ecs.services.api.desiredCont")
+                .hasMessageContaining("did you mean 'desiredCount'");
+    }
+
+    @Test
+    void anOverlayThatBreaksARuleGetsTheValidatorsMessageAtTheOverlay() {
+        assertThatThrownBy(() -> loader.load(REFERENCE, "dev", java.util.List.of(
+                Overlay.yaml("min-over-max", "ecs: {services: {api: {autoscaling: {min: 5}}}}"))))
+                .isInstanceOf(TopologyException.class)
+                .hasMessageContaining("<overlay min-over-max>: ecs.services.api.autoscaling.min")
+                .hasMessageContaining("greater than max");
+    }
+
+    @Test
+    void anOverlayThatIsNotYamlSaysWhere() {
+        assertThatThrownBy(() -> loader.load(REFERENCE, "dev", java.util.List.of(Overlay.yaml("broken", "ecs: {services: [")))) 
+                .isInstanceOf(TopologyException.class)
+                .hasMessageContaining("<overlay broken>")
+                .hasMessageContaining("line 1");
+    }
 }
