@@ -22,6 +22,7 @@ public final class EcsTask {
     private volatile HealthStatus healthStatus = HealthStatus.UNKNOWN;
     private volatile Instant startedAt;
     private volatile Instant runningAt;
+    private volatile Instant stopSignalAt;
     private volatile Instant stoppedAt;
     private volatile String stoppedReason;
     private volatile Integer exitCode;
@@ -71,6 +72,11 @@ public final class EcsTask {
 
     public Instant runningAt() {
         return runningAt;
+    }
+
+    /** When the stop signal (SIGTERM) was sent, after the drain; null before. */
+    public Instant stopSignalAt() {
+        return stopSignalAt;
     }
 
     public Instant stoppedAt() {
@@ -158,6 +164,9 @@ public final class EcsTask {
 
     void status(LastStatus status) {
         this.lastStatus = status;
+        if (status == LastStatus.STOPPING && stopSignalAt == null) {
+            stopSignalAt = Instant.now();
+        }
     }
 
     void stopped(Integer exitCode, String reason, Instant at) {

@@ -11,7 +11,7 @@ import dev.preflight.engine.Engines;
 import dev.preflight.junit.PreflightEnvironment;
 import dev.preflight.report.ScenarioReport;
 import dev.preflight.scenarios.support.RunningEnvironment;
-import dev.preflight.topology.DeploymentConfiguration;
+import dev.preflight.topology.Overlay;
 import dev.preflight.traffic.LoadGenerator;
 import dev.preflight.traffic.LoadProfile;
 import dev.preflight.traffic.LoadRun;
@@ -30,10 +30,17 @@ import org.junit.jupiter.api.Test;
 @PreflightEnvironment
 class CircuitBreakerRollbackTest {
     private static final Map<String, String> BAD_RELEASE = Map.of("APP_HEALTH_FAIL", "true");
+    /**
+     * The bad release fails its checks from the start, so how soon ECS gives up on a task is the
+     * grace period plus the health checks, in real time: api's 60 s grace and 15 s checks would
+     * make each attempt last a minute. Short, realistic numbers keep the rules and the verdict.
+     */
+    private static final Overlay QUICK_VERDICT = Overlay.yaml("quick-verdict", "ecs: {services: {api: {healthCheckGracePeriodSeconds: 10}}}\n"
+            + "loadBalancer: {targetGroups: {api: {healthCheck: {intervalSeconds: 5, timeoutSeconds: 2, unhealthyThreshold: 2}}}}");
 
     @Test
     void badReleaseRollsBackToTheLastCompletedDeploymentWithoutFailedRequests(Engines engines) {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "rollback", t -> t)) {
+        try (RunningEnvironment env = RunningEnvironment.start(engines, "rollback", QUICK_VERDICT)) {
             env.desiredCount("api", 3);
             assertThat(env.pipeline().deploy("api", "v1").result()).isEqualTo(DeployResult.Result.SUCCEEDED);
             assertThat(env.pipeline().deploy("api", "v2").result()).isEqualTo(DeployResult.Result.SUCCEEDED);
@@ -66,8 +73,8 @@ class CircuitBreakerRollbackTest {
 
     @Test
     void withMinimumHealthyZeroTheSameBadReleaseIsCaughtCausingDowntime(Engines engines) {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "rollbackzero", t -> t.withService("api",
-                s -> s.withDeployment(new DeploymentConfiguration(0, 200, s.deployment().circuitBreaker()))))) {
+        try (RunningEnvironment env = RunningEnvironment.start(engines, "rollbackzero", QUICK_VERDICT,
+                Overlay.yaml("min-healthy-0", "ecs: {services: {api: {deployment: {minimumHealthyPercent: 0}}}}"))) {
             env.desiredCount("api", 3);
             assertThat(env.pipeline().deploy("api", "v2").result()).isEqualTo(DeployResult.Result.SUCCEEDED);
 

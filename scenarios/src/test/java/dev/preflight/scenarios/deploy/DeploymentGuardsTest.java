@@ -9,7 +9,7 @@ import dev.preflight.engine.Engines;
 import dev.preflight.junit.PreflightEnvironment;
 import dev.preflight.scenarios.support.RunningEnvironment;
 import dev.preflight.topology.DeploymentConfiguration;
-import dev.preflight.topology.EcrRepository;
+import dev.preflight.topology.Overlay;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,7 @@ class DeploymentGuardsTest {
     @Test
     void rePushingAnExistingTagToAnImmutableRepositoryFailsThePipeline(Engines engines) {
         try (RunningEnvironment env = RunningEnvironment.start(engines, "immutable",
-                t -> t.withRepository("api", r -> new EcrRepository("IMMUTABLE", r.scanOnPush())))) {
+                Overlay.yaml("immutable-tags", "ecr: {repositories: {api: {imageTagMutability: IMMUTABLE}}}"))) {
             assertThat(env.pipeline().deploy("api", "v1").result()).isEqualTo(DeployResult.Result.SUCCEEDED);
 
             // Same tag, different image (another build of "v1"): AWS refuses it in an IMMUTABLE repository.

@@ -18,7 +18,7 @@ class TaskReplacementTest {
 
     @Test
     void aTaskKilledWithSigkillIsReplaced(Engines engines) {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "replace", t -> t)) {
+        try (RunningEnvironment env = RunningEnvironment.start(engines, "replace")) {
             env.desiredCount("api", 2);
             assertThat(env.pipeline().deploy("api", "v1").result()).isEqualTo(DeployResult.Result.SUCCEEDED);
             ServiceScheduler api = env.runtime().service("api");

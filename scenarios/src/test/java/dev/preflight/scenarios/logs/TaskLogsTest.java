@@ -29,7 +29,7 @@ class TaskLogsTest {
 
     @Test
     void eachTasksStartupLineAndItsErrorsAreInItsOwnLogStream(Engines engines) throws Exception {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "tasklogs", t -> t)) {
+        try (RunningEnvironment env = RunningEnvironment.start(engines, "tasklogs")) {
             env.desiredCount("api", 2);
             DeployResult v1 = env.pipeline().deploy("api", "v1");
             assertThat(v1.succeeded()).as("deploy of v1: %s", v1).isTrue();

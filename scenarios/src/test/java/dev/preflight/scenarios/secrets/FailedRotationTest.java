@@ -42,7 +42,7 @@ class FailedRotationTest {
 
     @Test
     void aRotationWhoseTestSecretFailsLeavesAwsCurrentUnchangedAndAwsPendingVisible(Engines engines) {
-        try (RunningEnvironment running = RunningEnvironment.start(engines, "rotfail", SecretTopologies::withPatientLoadBalancer)) {
+        try (RunningEnvironment running = RunningEnvironment.start(engines, "rotfail")) {
             Environment env = running.environment();
             DeployResult v1 = running.pipeline().deploy("api", "v1");
             assertThat(v1.succeeded()).as("deploy of v1: %s", v1).isTrue();

@@ -46,7 +46,7 @@ class RotationRedeployTest {
 
     @Test
     void singleUserRotationThenForcedDeploymentUnderLoadLosesNoRequestAndRetiresTheOldPassword(Engines engines) {
-        try (RunningEnvironment running = RunningEnvironment.start(engines, "rotsingle", SecretTopologies::withPatientLoadBalancer)) {
+        try (RunningEnvironment running = RunningEnvironment.start(engines, "rotsingle")) {
             Outcome o = rotateThenRedeploy(running, Strategy.SINGLE_USER,
                     "Rotation (single user), then a forced deployment under load on /api/db", (outcome, report) -> {
                         assertThat(outcome.usersOfNewTasks().values()).as("users the new tasks log in as")
@@ -62,7 +62,7 @@ class RotationRedeployTest {
 
     @Test
     void alternatingUsersRotationThenForcedDeploymentMovesTheTasksToTheCloneAndThePreviousUserWorksUntilTheNextRotation(Engines engines) {
-        try (RunningEnvironment running = RunningEnvironment.start(engines, "rotalternate", SecretTopologies::withPatientLoadBalancer)) {
+        try (RunningEnvironment running = RunningEnvironment.start(engines, "rotalternate")) {
             Outcome o = rotateThenRedeploy(running, Strategy.ALTERNATING_USERS,
                     "Rotation (alternating users), then a forced deployment under load on /api/db", (outcome, report) -> {
                         String clone = outcome.before().username() + "_clone";

@@ -46,7 +46,7 @@ class RotationRevocationTest {
 
     @Test
     void rotatingUnderRunningTasksAndTerminatingTheirSessionsCutsThemOffTheDatabaseUntilANewDeployment(Engines engines) {
-        try (RunningEnvironment running = RunningEnvironment.start(engines, "rotrevoke", SecretTopologies::withPatientLoadBalancer)) {
+        try (RunningEnvironment running = RunningEnvironment.start(engines, "rotrevoke")) {
             Environment env = running.environment();
             DeployResult v1 = running.pipeline().deploy("api", "v1");
             assertThat(v1.succeeded()).as("deploy of v1: %s", v1).isTrue();

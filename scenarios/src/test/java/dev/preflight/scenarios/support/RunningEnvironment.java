@@ -9,10 +9,12 @@ import dev.preflight.engine.Engines;
 import dev.preflight.environment.Environment;
 import dev.preflight.environment.TopologyLocator;
 import dev.preflight.secrets.RunSecrets;
+import dev.preflight.topology.Overlay;
 import dev.preflight.topology.Topology;
 import dev.preflight.topology.TopologyLoader;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -34,9 +36,20 @@ public final class RunningEnvironment implements AutoCloseable {
         this.pipeline = new DeployPipeline(runtime, appJar(), new WebhookNotifier(webhook.url()));
     }
 
-    /** dev, renamed to {@code project}, changed by {@code edit} (e.g. a misconfiguration on purpose). */
+    /** dev, renamed to {@code project}, with {@code overlays} laid over it (e.g. a misconfiguration on purpose). */
+    public static RunningEnvironment start(Engines engines, String project, Overlay... overlays) {
+        return start(engines, new TopologyLoader().load(TopologyLocator.topologyDir(), "dev", List.of(overlays)).withProject(project));
+    }
+
+    /**
+     * dev, renamed to {@code project}, changed by {@code edit}: only for what an overlay cannot say,
+     * a configuration the validator refuses, to watch how ECS reacts to it.
+     */
     public static RunningEnvironment start(Engines engines, String project, UnaryOperator<Topology> edit) {
-        Topology topology = edit.apply(new TopologyLoader().load(TopologyLocator.topologyDir(), "dev").withProject(project));
+        return start(engines, edit.apply(new TopologyLoader().load(TopologyLocator.topologyDir(), "dev").withProject(project)));
+    }
+
+    private static RunningEnvironment start(Engines engines, Topology topology) {
         Environment env = Environment.provision(topology, engines, System.out);
         try {
             return new RunningEnvironment(env, RuntimeOptions.defaults());
