@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An Application Load Balancer's data plane on 127.0.0.1: the topology's HTTP listener with its
- * rules, its target groups with health checks, routing, draining and metrics (AWS-SEMANTICS.md
+ * rules, its target groups with health checks, routing, draining and metrics (docs/aws-behaviour.md
  * section 3), on the two clocks of docs/aws-behaviour.md: the idle and connect timeouts, each health
  * check's timeout, the counted checks' interval and the deregistration delay of in-flight requests
  * are AWS's numbers in real time; probes of starting targets and the idle rest of a drain run on the

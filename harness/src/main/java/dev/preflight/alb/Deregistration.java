@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * Draining one target (AWS-SEMANTICS of docs/aws-behaviour.md, section 3): it takes no new
+ * Draining one target (docs/aws-behaviour.md, section 3): it takes no new
  * requests and shows {@code draining} until the deregistration delay has passed, then {@code unused}.
  * The delay runs on both clocks:
  * <ul>

@@ -12,7 +12,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The answers the load balancer makes itself (AWS-SEMANTICS.md section 3), shaped like AWS's: the
+ * The answers the load balancer makes itself (docs/aws-behaviour.md section 3), shaped like AWS's: the
  * {@code Server: awselb/2.0} header tells a client that the LB, not the target, answered.
  */
 final class ElbResponses {

@@ -17,7 +17,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * A target group while the load balancer runs: its registered targets, their health, routing among
- * them and deregistration with draining (AWS-SEMANTICS.md section 3). Safe to call from any thread
+ * them and deregistration with draining (docs/aws-behaviour.md section 3). Safe to call from any thread
  * while traffic flows; state changes are serialized under one lock per group, and requests pick a
  * target from an immutable view rebuilt on every change.
  *

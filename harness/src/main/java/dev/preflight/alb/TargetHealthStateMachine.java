@@ -1,7 +1,7 @@
 package dev.preflight.alb;
 
 /**
- * The ALB health state of one target (AWS-SEMANTICS.md section 3). A new target is {@code initial}
+ * The ALB health state of one target (docs/aws-behaviour.md section 3). A new target is {@code initial}
  * and needs ONE passing check to become {@code healthy}; {@code unhealthyThreshold} consecutive
  * failures make an initial or healthy target {@code unhealthy}; only recovering from unhealthy needs
  * {@code healthyThreshold} consecutive passes. Deregistration moves it to {@code draining}, then

@@ -1,7 +1,7 @@
 package dev.preflight.ecs;
 
 /**
- * The deployment circuit breaker (AWS-SEMANTICS.md section 2): threshold =
+ * The deployment circuit breaker (docs/aws-behaviour.md section 2): threshold =
  * clamp(ceil(0.5 x desired), minimum, 200); the minimum is 3 in current AWS documents (it was 10).
  * A failed launch or a task stopped for failing health checks adds one; a task reaching healthy
  * resets the count (resetOnHealthyTask). Reaching the threshold fails the deployment.

@@ -1,7 +1,7 @@
 package dev.preflight.ecs;
 
 /**
- * ECS's rolling-update arithmetic (AWS-SEMANTICS.md section 1): during a deployment at least
+ * ECS's rolling-update arithmetic (docs/aws-behaviour.md section 1): during a deployment at least
  * ceil(desired x minimumHealthyPercent / 100) tasks stay healthy, and at most
  * floor(desired x maximumPercent / 100) tasks are RUNNING or PENDING.
  */

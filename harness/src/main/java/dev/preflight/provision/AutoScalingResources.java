@@ -37,7 +37,7 @@ final class AutoScalingResources implements ResourceKind {
     static final String CPU_METRIC = "ECSServiceAverageCPUUtilization";
     static final String MEMORY_METRIC = "ECSServiceAverageMemoryUtilization";
     static final String REQUEST_METRIC = "ALBRequestCountPerTarget";
-    /** ECS's cooldown defaults (AWS-SEMANTICS.md section 4). */
+    /** ECS's cooldown defaults (docs/aws-behaviour.md section 4). */
     private static final int DEFAULT_COOLDOWN = 300;
 
     @Override

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 /**
  * One managed alarm of a target-tracking policy: a metric compared with a threshold over the last
  * {@code evaluationPeriods} periods, in ALARM when {@code datapointsToAlarm} of them breach
- * (AWS-SEMANTICS.md section 4: AlarmHigh 3 of 3 above the target, AlarmLow 15 of 15 below).
+ * (docs/aws-behaviour.md section 4: AlarmHigh 3 of 3 above the target, AlarmLow 15 of 15 below).
  *
  * <p>Missing data is treated as CloudWatch's {@code missing}, simplified: a window without any
  * datapoint is INSUFFICIENT_DATA; otherwise the alarm is in ALARM if enough of the present datapoints

@@ -3,7 +3,7 @@ package dev.preflight.scaling;
 import dev.preflight.metrics.MetricsOptions;
 
 /**
- * The autoscaler's settings that AWS leaves undocumented (AWS-SEMANTICS.md section 4), each
+ * The autoscaler's settings that AWS leaves undocumented (docs/aws-behaviour.md section 4), each
  * configurable; the defaults are what AWS is observed to do.
  *
  * @param highEvaluationPeriods  AlarmHigh window, in periods (observed: 3)

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * Target-tracking scaling of one scalable target by AWS-SEMANTICS.md section 4, as a pure function
+ * Target-tracking scaling of one scalable target by docs/aws-behaviour.md section 4, as a pure function
  * of a {@link ScalingSituation}:
  * <ol>
  *   <li>A desired count outside [min, max] is corrected first.</li>

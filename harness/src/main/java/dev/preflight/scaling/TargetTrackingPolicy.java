@@ -12,7 +12,7 @@ import java.time.Duration;
 public record TargetTrackingPolicy(String policyName, String policyArn, String metricType, MetricId metric, double targetValue,
                                    int scaleOutCooldownSeconds, int scaleInCooldownSeconds, Duration scaleOutCooldown,
                                    Duration scaleInCooldown, boolean disableScaleIn, String highAlarmName, String lowAlarmName) {
-    /** ECS's cooldown default when a policy does not set one (AWS-SEMANTICS.md section 4). */
+    /** ECS's cooldown default when a policy does not set one (docs/aws-behaviour.md section 4). */
     public static final int DEFAULT_COOLDOWN_SECONDS = 300;
 
     public TargetTrackingPolicy {

@@ -1,6 +1,6 @@
 package dev.preflight.topology;
 
-/** Defaults are AWS's (AWS-SEMANTICS.md section 3). */
+/** Defaults are AWS's (docs/aws-behaviour.md section 3). */
 public record TargetGroup(Integer port, HealthCheck healthCheck, Integer deregistrationDelaySeconds, String algorithm) {
     public TargetGroup {
         healthCheck = healthCheck == null ? new HealthCheck(null, null, null, null, null, null) : healthCheck;

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 
 /**
  * Checks a bound topology before anything is created: required values, names, CIDRs, references,
- * duplicates and AWS's ranges (AWS-SEMANTICS.md). Every problem names the file, the dotted path and
+ * duplicates and AWS's ranges (docs/aws-behaviour.md). Every problem names the file, the dotted path and
  * the fix; all problems are collected, none stops the others.
  */
 final class TopologyValidator {

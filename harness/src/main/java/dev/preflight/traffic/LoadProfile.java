@@ -1,5 +1,6 @@
 package dev.preflight.traffic;
 
+import dev.preflight.time.TimeScale;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -58,6 +59,16 @@ public record LoadProfile(double requestsPerSecond, Duration duration, int maxCo
     /** {@code rps} GETs of "/" per second for {@code duration}, at most 256 in flight, 30 s timeout. */
     public static LoadProfile of(double rps, Duration duration) {
         return new LoadProfile(rps, duration, DEFAULT_MAX_CONCURRENCY, DEFAULT_PATH, Map.of());
+    }
+
+    /**
+     * A load shape given in AWS time: {@code rps} real requests per second (a rate is real, as the
+     * metrics are) for {@code awsDuration} on the control plane's compressed clock. A two-minute
+     * spike then lasts as many metric periods as on AWS (2 s at the default factor 60), so whether
+     * target tracking reacts in time is AWS's answer, not the harness's.
+     */
+    public static LoadProfile ofAwsTime(double rps, Duration awsDuration, TimeScale scale) {
+        return of(rps, scale.compressed(awsDuration));
     }
 
     public LoadProfile withMaxConcurrency(int max) {

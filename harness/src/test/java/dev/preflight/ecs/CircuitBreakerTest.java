@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The threshold formula and counting rules of AWS-SEMANTICS.md section 2. */
+/** The threshold formula and counting rules of docs/aws-behaviour.md section 2. */
 class CircuitBreakerTest {
 
     @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The examples of AWS-SEMANTICS.md section 1. */
+/** The examples of docs/aws-behaviour.md section 1. */
 class RollingUpdatePolicyTest {
 
     @Test

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
-/** The target-tracking rules of AWS-SEMANTICS.md section 4, without any process or engine. */
+/** The target-tracking rules of docs/aws-behaviour.md section 4, without any process or engine. */
 class TargetTrackingTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final ScalingOptions OPTIONS = ScalingOptions.defaults();
