@@ -184,4 +184,23 @@ class HealthCheckTest {
         // checks at 0, 2 and 4 s: the third failure decides
         assertThat(Duration.ofNanos(System.nanoTime() - registered)).isBetween(Duration.ofMillis(3900), Duration.ofMillis(7000));
     }
+    @Test
+    void eachChecksTimeoutIsAwsNumberInRealTime() {
+        // timeout 2 s: a target answering its check in 1.2 s is healthy (compressed 100 times the
+        // timeout would be 20 ms); one answering in 3 s times out.
+        ApplicationLoadBalancer alb = start(AlbFixtures.single("timeouts", 60, group(3, "round_robin", 2, 2, "200", 300)));
+        TargetGroupRuntime app = alb.targetGroup("app");
+        TestBackend slow = backend("slow");
+        slow.healthDelayMillis(1200);
+        TestBackend tooSlow = backend("too-slow");
+        tooSlow.healthDelayMillis(3000);
+        app.register(slow.target());
+        app.register(tooSlow.target());
+
+        awaitHealthy(app, "slow");
+        Await.until("too-slow unhealthy", Duration.ofSeconds(15),
+                () -> app.health().get("too-slow").state() == TargetState.UNHEALTHY, app::health);
+        assertThat(app.health().get("too-slow").reason()).isEqualTo("Target.Timeout");
+        assertThat(app.health().get("slow").state()).isEqualTo(TargetState.HEALTHY);
+    }
 }

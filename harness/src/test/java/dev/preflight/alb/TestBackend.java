@@ -33,6 +33,7 @@ final class TestBackend implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private volatile int healthStatus = 200;
+    private volatile long healthDelayMillis;
     private final List<Integer> healthAnswers = new CopyOnWriteArrayList<>();
     private final List<Seen> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger active = new AtomicInteger();
@@ -97,7 +98,20 @@ final class TestBackend implements AutoCloseable {
         held.countDown();
     }
 
+    /** How long /health takes to answer. */
+    void healthDelayMillis(long millis) {
+        healthDelayMillis = millis;
+    }
+
     private void health(HttpExchange exchange) throws IOException {
+        long delay = healthDelayMillis;
+        if (delay > 0) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         int status = healthStatus;
         healthAnswers.add(status);
         exchange.sendResponseHeaders(status, -1);
