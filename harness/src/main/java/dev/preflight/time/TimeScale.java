@@ -10,9 +10,9 @@ import java.time.Duration;
  * nothing the application does is raced against it. Every AWS duration in the runtime goes through
  * one of two methods, and the choice is the rule:
  * <ul>
- *   <li>{@link #compressed}: waits whose end the application cannot observe — cooldowns, alarm
- *       periods and datapoints, the idle remainder of a drain, bake time, repeated events — and load
- *       shapes a scenario gives in AWS time;</li>
+ *   <li>{@link #compressed}: waits whose end the application cannot observe — cooldowns, metric and
+ *       alarm periods, the idle remainder of a drain, the spacing of probes that look for a starting
+ *       target's or container's first pass — and load shapes a scenario gives in AWS time;</li>
  *   <li>{@link #real}: every deadline that decides whether the application is judged failed or is
  *       cut off — the deregistration delay while a request is in flight, {@code stopTimeout}, the
  *       grace period and a container's {@code startPeriod}, each health check's timeout, the time a
