@@ -68,11 +68,6 @@ public final class TargetGroupRuntime {
         return name;
     }
 
-    /** The deregistration delay, AWS's number (the deadline of in-flight requests, in real time). */
-    public Duration deregistrationDelay() {
-        return deregistrationDelay;
-    }
-
     /** The topology's settings of this group (AWS seconds, not compressed). */
     public TargetGroup config() {
         return config;

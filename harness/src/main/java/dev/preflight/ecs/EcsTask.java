@@ -26,7 +26,6 @@ public final class EcsTask {
     private volatile Instant stoppedAt;
     private volatile String stoppedReason;
     private volatile Integer exitCode;
-    private volatile boolean everHealthy;
     private volatile String unhealthyReason;
     private volatile String containerReason;
     private volatile boolean stopRequested;
@@ -113,10 +112,6 @@ public final class EcsTask {
         return stopRequested;
     }
 
-    boolean everHealthy() {
-        return everHealthy;
-    }
-
     /** Why ECS declared the task unhealthy (past its grace period), or null: such a task is replaced. */
     public String unhealthyReason() {
         return unhealthyReason;
@@ -150,9 +145,6 @@ public final class EcsTask {
 
     void health(HealthStatus status) {
         this.healthStatus = status;
-        if (status == HealthStatus.HEALTHY) {
-            everHealthy = true;
-        }
     }
 
     void stopRequested(String reason) {
