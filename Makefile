@@ -20,13 +20,13 @@ test: setup
 up: setup
 	$(MVN) -q install -Dmaven.test.skip=true
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-	java -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli up --env $(ENV)
+	java -Dpreflight.topology.dir=fixtures/topology -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli up --env $(ENV)
 
 ## bench: printed figures: rolling-deploy time, the load balancer's added latency and throughput
 bench: setup
 	$(MVN) -q install -Dmaven.test.skip=true
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-	java -Dpreflight.app.jar=fixtures/app/target/sample-app.jar -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.bench.PreflightBench
+	java -Dpreflight.topology.dir=fixtures/topology -Dpreflight.app.jar=fixtures/app/target/sample-app.jar -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.bench.PreflightBench
 
 ## down: stop whatever a killed run left behind (processes and temp folders)
 down:

@@ -8,7 +8,7 @@ import dev.preflight.ecs.ServiceTimeline;
 import dev.preflight.engine.Engines;
 import dev.preflight.junit.PreflightEnvironment;
 import dev.preflight.report.ScenarioReport;
-import dev.preflight.scenarios.support.RunningEnvironment;
+import dev.preflight.running.RunningEnvironment;
 import dev.preflight.topology.Overlay;
 import dev.preflight.traffic.LoadGenerator;
 import dev.preflight.traffic.LoadProfile;
@@ -30,7 +30,7 @@ class DeregistrationDelayTest {
 
     @Test
     void anAmpleDelayLetsSlowRequestsFinishDuringARollingDeploy(Engines engines) {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "drainok")) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("drainok").start(engines)) {
             LoadSummary summary = deployUnderSlowLoad(env, "Deregistration delay 60 s, requests of 2 s: nothing cut");
 
             assertThat(summary.total()).as("requests sent").isGreaterThanOrEqualTo(200);
@@ -41,8 +41,9 @@ class DeregistrationDelayTest {
 
     @Test
     void aDelayShorterThanTheRequestsCutsThemWith502(Engines engines) {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "draincut",
-                Overlay.yaml("short-drain", "loadBalancer: {targetGroups: {api: {deregistrationDelaySeconds: 1}}}"))) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("draincut")
+                .withOverlay(Overlay.yaml("short-drain", "loadBalancer: {targetGroups: {api: {deregistrationDelaySeconds: 1}}}"))
+                .start(engines)) {
             LoadSummary summary = deployUnderSlowLoad(env, "Deregistration delay 1 s, requests of 2 s: cut with 502");
 
             assertThat(summary.byStatus()).as("in-flight requests cut by the load balancer: %s", summary.describe()).containsKey(502);

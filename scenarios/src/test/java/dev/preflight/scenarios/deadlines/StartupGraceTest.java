@@ -11,7 +11,7 @@ import dev.preflight.ecs.ServiceTimeline;
 import dev.preflight.engine.Engines;
 import dev.preflight.junit.PreflightEnvironment;
 import dev.preflight.report.ScenarioReport;
-import dev.preflight.scenarios.support.RunningEnvironment;
+import dev.preflight.running.RunningEnvironment;
 import dev.preflight.topology.Overlay;
 import java.time.Duration;
 import java.util.Map;
@@ -31,8 +31,10 @@ class StartupGraceTest {
 
     @Test
     void anAmpleGracePeriodCoversASlowStart(Engines engines) {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "graceok", Overlay.yaml("checks", CHECKS),
-                Overlay.yaml("grace", "ecs: {services: {api: {healthCheckGracePeriodSeconds: 30}}}"))) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("graceok")
+                .withOverlay(Overlay.yaml("checks", CHECKS))
+                .withOverlay(Overlay.yaml("grace", "ecs: {services: {api: {healthCheckGracePeriodSeconds: 30}}}"))
+                .start(engines)) {
             DeployResult v2 = deploySlowStart(env, "Slow start (6 s) with a 30 s grace period");
 
             assertThat(v2.result()).as(v2.toString()).isEqualTo(DeployResult.Result.SUCCEEDED);
@@ -45,8 +47,10 @@ class StartupGraceTest {
 
     @Test
     void withNoGracePeriodTheSlowStartIsKilledDuringStartUpAndRolledBack(Engines engines) {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "grace0", Overlay.yaml("checks", CHECKS),
-                Overlay.yaml("no-grace", "ecs: {services: {api: {healthCheckGracePeriodSeconds: 0}}}"))) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("grace0")
+                .withOverlay(Overlay.yaml("checks", CHECKS))
+                .withOverlay(Overlay.yaml("no-grace", "ecs: {services: {api: {healthCheckGracePeriodSeconds: 0}}}"))
+                .start(engines)) {
             DeployResult v2 = deploySlowStart(env, "Slow start (6 s) with no grace period: killed during start-up");
 
             assertThat(v2.result()).as(v2.toString()).isEqualTo(DeployResult.Result.ROLLED_BACK);

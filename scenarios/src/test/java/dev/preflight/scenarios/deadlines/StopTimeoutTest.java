@@ -8,7 +8,7 @@ import dev.preflight.ecs.ServiceEvent;
 import dev.preflight.ecs.ServiceScheduler;
 import dev.preflight.engine.Engines;
 import dev.preflight.junit.PreflightEnvironment;
-import dev.preflight.scenarios.support.RunningEnvironment;
+import dev.preflight.running.RunningEnvironment;
 import dev.preflight.topology.Overlay;
 import java.time.Duration;
 import java.util.Map;
@@ -25,7 +25,7 @@ class StopTimeoutTest {
 
     @Test
     void anAppThatNeedsSecondsToShutDownExitsByItselfWithinTheDefaultStopTimeout(Engines engines) {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "stopslow")) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("stopslow").start(engines)) {
             EcsTask old = replaceOneTask(env, Map.of("APP_SHUTDOWN_DELAY_MS", "3000"));
 
             assertThat(old.exitCode()).as("exit code of %s", old).isEqualTo(0);
@@ -38,8 +38,9 @@ class StopTimeoutTest {
 
     @Test
     void anAppThatIgnoresSigtermIsKilledWhenTheRealStopTimeoutRunsOut(Engines engines) {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "stopkill",
-                Overlay.yaml("short-stop", "ecs: {services: {api: {container: {stopTimeout: 2}}}}"))) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("stopkill")
+                .withOverlay(Overlay.yaml("short-stop", "ecs: {services: {api: {container: {stopTimeout: 2}}}}"))
+                .start(engines)) {
             EcsTask old = replaceOneTask(env, Map.of("APP_IGNORE_SIGTERM", "true"));
 
             assertThat(old.exitCode()).as("exit code of %s", old).isEqualTo(137);

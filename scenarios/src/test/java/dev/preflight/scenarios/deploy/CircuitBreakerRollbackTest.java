@@ -10,7 +10,7 @@ import dev.preflight.ecs.ServiceTimeline;
 import dev.preflight.engine.Engines;
 import dev.preflight.junit.PreflightEnvironment;
 import dev.preflight.report.ScenarioReport;
-import dev.preflight.scenarios.support.RunningEnvironment;
+import dev.preflight.running.RunningEnvironment;
 import dev.preflight.topology.Overlay;
 import dev.preflight.traffic.LoadGenerator;
 import dev.preflight.traffic.LoadProfile;
@@ -40,7 +40,9 @@ class CircuitBreakerRollbackTest {
 
     @Test
     void badReleaseRollsBackToTheLastCompletedDeploymentWithoutFailedRequests(Engines engines) {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "rollback", QUICK_VERDICT)) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("rollback")
+                .withOverlay(QUICK_VERDICT)
+                .start(engines)) {
             env.desiredCount("api", 3);
             assertThat(env.pipeline().deploy("api", "v1").result()).isEqualTo(DeployResult.Result.SUCCEEDED);
             assertThat(env.pipeline().deploy("api", "v2").result()).isEqualTo(DeployResult.Result.SUCCEEDED);
@@ -73,8 +75,10 @@ class CircuitBreakerRollbackTest {
 
     @Test
     void withMinimumHealthyZeroTheSameBadReleaseIsCaughtCausingDowntime(Engines engines) {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "rollbackzero", QUICK_VERDICT,
-                Overlay.yaml("min-healthy-0", "ecs: {services: {api: {deployment: {minimumHealthyPercent: 0}}}}"))) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("rollbackzero")
+                .withOverlay(QUICK_VERDICT)
+                .withOverlay(Overlay.yaml("min-healthy-0", "ecs: {services: {api: {deployment: {minimumHealthyPercent: 0}}}}"))
+                .start(engines)) {
             env.desiredCount("api", 3);
             assertThat(env.pipeline().deploy("api", "v2").result()).isEqualTo(DeployResult.Result.SUCCEEDED);
 

@@ -7,7 +7,7 @@ import dev.preflight.deploy.DeployResult;
 import dev.preflight.ecs.ServiceEvent;
 import dev.preflight.engine.Engines;
 import dev.preflight.junit.PreflightEnvironment;
-import dev.preflight.scenarios.support.RunningEnvironment;
+import dev.preflight.running.RunningEnvironment;
 import dev.preflight.topology.DeploymentConfiguration;
 import dev.preflight.topology.Overlay;
 import java.time.Duration;
@@ -21,8 +21,9 @@ class DeploymentGuardsTest {
 
     @Test
     void rePushingAnExistingTagToAnImmutableRepositoryFailsThePipeline(Engines engines) {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "immutable",
-                Overlay.yaml("immutable-tags", "ecr: {repositories: {api: {imageTagMutability: IMMUTABLE}}}"))) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("immutable")
+                .withOverlay(Overlay.yaml("immutable-tags", "ecr: {repositories: {api: {imageTagMutability: IMMUTABLE}}}"))
+                .start(engines)) {
             assertThat(env.pipeline().deploy("api", "v1").result()).isEqualTo(DeployResult.Result.SUCCEEDED);
 
             // Same tag, different image (another build of "v1"): AWS refuses it in an IMMUTABLE repository.
@@ -40,8 +41,9 @@ class DeploymentGuardsTest {
     @Test
     void aConfigurationThatCanNeitherStartNorStopTasksIsReportedInEcsWords(Engines engines) {
         // The validator rejects 100 / 100 in a topology file; here it is forced to watch ECS's reaction.
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "stuck", t -> t.withService("api",
-                s -> s.withDeployment(new DeploymentConfiguration(100, 100, s.deployment().circuitBreaker()))))) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("stuck")
+                .withUnvalidatedEdit(t -> t.withService("api", s -> s.withDeployment(new DeploymentConfiguration(100, 100, s.deployment().circuitBreaker()))))
+                .start(engines)) {
             env.desiredCount("api", 2);
             assertThat(env.pipeline().deploy("api", "v1").result()).isEqualTo(DeployResult.Result.SUCCEEDED);
 

@@ -8,7 +8,7 @@ import dev.preflight.ecs.EcsTask;
 import dev.preflight.ecs.ServiceScheduler;
 import dev.preflight.engine.Engines;
 import dev.preflight.junit.PreflightEnvironment;
-import dev.preflight.scenarios.support.RunningEnvironment;
+import dev.preflight.running.RunningEnvironment;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +18,7 @@ class TaskReplacementTest {
 
     @Test
     void aTaskKilledWithSigkillIsReplaced(Engines engines) {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "replace")) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("replace").start(engines)) {
             env.desiredCount("api", 2);
             assertThat(env.pipeline().deploy("api", "v1").result()).isEqualTo(DeployResult.Result.SUCCEEDED);
             ServiceScheduler api = env.runtime().service("api");

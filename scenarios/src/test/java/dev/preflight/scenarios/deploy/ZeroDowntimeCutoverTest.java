@@ -8,7 +8,7 @@ import dev.preflight.ecs.ServiceTimeline;
 import dev.preflight.engine.Engines;
 import dev.preflight.junit.PreflightEnvironment;
 import dev.preflight.report.ScenarioReport;
-import dev.preflight.scenarios.support.RunningEnvironment;
+import dev.preflight.running.RunningEnvironment;
 import dev.preflight.topology.Overlay;
 import dev.preflight.traffic.LoadGenerator;
 import dev.preflight.traffic.LoadProfile;
@@ -33,7 +33,7 @@ class ZeroDowntimeCutoverTest {
 
     @Test
     void rollingDeployUnderLoadHasZeroFailedRequests(Engines engines) throws Exception {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "cutover")) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("cutover").start(engines)) {
             Outcome outcome = deployUnderLoad(env, "Zero-downtime cutover of api v1 to v2");
 
             assertThat(outcome.deploy().result()).as(outcome.deploy().toString()).isEqualTo(DeployResult.Result.SUCCEEDED);
@@ -49,8 +49,9 @@ class ZeroDowntimeCutoverTest {
 
     @Test
     void theSameDeployWithNoDeregistrationDelayIsReportedAsDowntime(Engines engines) throws Exception {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "unsafecut",
-                Overlay.yaml("no-drain", "loadBalancer: {targetGroups: {api: {deregistrationDelaySeconds: 0}}}"))) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("unsafecut")
+                .withOverlay(Overlay.yaml("no-drain", "loadBalancer: {targetGroups: {api: {deregistrationDelaySeconds: 0}}}"))
+                .start(engines)) {
             Outcome outcome = deployUnderLoad(env, "Unsafe cutover: deregistration delay 0 with slow requests");
 
             assertThat(outcome.summary().failed())

@@ -8,7 +8,7 @@ import dev.preflight.engine.Engines;
 import dev.preflight.junit.PreflightEnvironment;
 import dev.preflight.provision.PostgresAdmin;
 import dev.preflight.report.ScenarioReport;
-import dev.preflight.scenarios.support.RunningEnvironment;
+import dev.preflight.running.RunningEnvironment;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +29,7 @@ class TaskLogsTest {
 
     @Test
     void eachTasksStartupLineAndItsErrorsAreInItsOwnLogStream(Engines engines) throws Exception {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "tasklogs")) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("tasklogs").start(engines)) {
             env.desiredCount("api", 2);
             DeployResult v1 = env.pipeline().deploy("api", "v1");
             assertThat(v1.succeeded()).as("deploy of v1: %s", v1).isTrue();

@@ -11,7 +11,7 @@ import dev.preflight.scaling.Autoscaler;
 import dev.preflight.scaling.ScalingActivity;
 import dev.preflight.scaling.ScalingOptions;
 import dev.preflight.scaling.ScalingReport;
-import dev.preflight.scenarios.support.RunningEnvironment;
+import dev.preflight.running.RunningEnvironment;
 import dev.preflight.traffic.LoadGenerator;
 import dev.preflight.traffic.LoadProfile;
 import dev.preflight.traffic.LoadRun;
@@ -31,7 +31,7 @@ class ShortSpikeTest {
 
     @Test
     void aTwoMinuteSpikeIsOverBeforeTargetTrackingCanScaleOut(Engines engines) {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "spike2")) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("spike2").start(engines)) {
             Autoscaler autoscaler = spike(env, Duration.ofMinutes(2), "A 2-minute spike: over before scale-out");
             try (autoscaler) {
                 assertThat(autoscaler.activities("api")).as("scale-out for a spike shorter than AlarmHigh's 3 minutes")
@@ -42,7 +42,7 @@ class ShortSpikeTest {
 
     @Test
     void theSameLoadForSixMinutesScalesOut(Engines engines) {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "spike6")) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("spike6").start(engines)) {
             Autoscaler autoscaler = spike(env, Duration.ofMinutes(6), "The same load for 6 minutes: scale-out");
             try (autoscaler) {
                 assertThat(autoscaler.activities("api")).filteredOn(ScalingActivity::changed).first()

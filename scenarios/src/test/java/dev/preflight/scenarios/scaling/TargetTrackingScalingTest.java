@@ -20,7 +20,7 @@ import dev.preflight.scaling.ScalingOptions;
 import dev.preflight.scaling.ScalingReport;
 import dev.preflight.scaling.TargetTracking;
 import dev.preflight.scenarios.scaling.PhasedLoad.Phase;
-import dev.preflight.scenarios.support.RunningEnvironment;
+import dev.preflight.running.RunningEnvironment;
 import dev.preflight.topology.Overlay;
 import dev.preflight.traffic.LoadSummary;
 import java.time.Duration;
@@ -70,7 +70,7 @@ class TargetTrackingScalingTest {
 
     @Test
     void loadAboveTheTargetScalesOutAndTheQuietAfterScalesBackInWithoutAFailedRequest(Engines engines) {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "scaling")) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("scaling").start(engines)) {
             assertThat(env.pipeline().deploy("api", "v1").succeeded()).as("initial deploy of v1").isTrue();
             ServiceScheduler api = env.runtime().service("api");
             int expected = Math.min(MAX, TargetTracking.scaleOutCapacity(1, LOAD * 60, TARGET)); // ceil(1 x 2400 / 1000) = 3
@@ -158,8 +158,9 @@ class TargetTrackingScalingTest {
 
     @Test
     void aPolicyThatCannotScaleIsReportedNotIgnored(Engines engines) {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "scalecap",
-                Overlay.yaml("min-is-max", "ecs: {services: {api: {autoscaling: {min: 1, max: 1}}}}"))) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("scalecap")
+                .withOverlay(Overlay.yaml("min-is-max", "ecs: {services: {api: {autoscaling: {min: 1, max: 1}}}}"))
+                .start(engines)) {
             assertThat(env.pipeline().deploy("api", "v1").succeeded()).as("initial deploy of v1").isTrue();
             ServiceScheduler api = env.runtime().service("api");
             int wanted = TargetTracking.scaleOutCapacity(1, LOAD * 60, TARGET);
@@ -200,7 +201,7 @@ class TargetTrackingScalingTest {
 
     @Test
     void withNoTrafficAtAllTheRequestMetricHasNoDataAndNothingScalesIn(Engines engines) {
-        try (RunningEnvironment env = RunningEnvironment.start(engines, "scaleidle")) {
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("scaleidle").start(engines)) {
             assertThat(env.pipeline().deploy("api", "v1").succeeded()).as("initial deploy of v1").isTrue();
             ServiceScheduler api = env.runtime().service("api");
 

@@ -11,7 +11,7 @@ import dev.preflight.environment.Environment;
 import dev.preflight.junit.PreflightEnvironment;
 import dev.preflight.provision.DatabaseSecret;
 import dev.preflight.report.ScenarioReport;
-import dev.preflight.scenarios.support.RunningEnvironment;
+import dev.preflight.running.RunningEnvironment;
 import dev.preflight.secrets.DatabaseLogin;
 import dev.preflight.secrets.RotationException;
 import dev.preflight.secrets.RotationInProgressException;
@@ -42,7 +42,7 @@ class FailedRotationTest {
 
     @Test
     void aRotationWhoseTestSecretFailsLeavesAwsCurrentUnchangedAndAwsPendingVisible(Engines engines) {
-        try (RunningEnvironment running = RunningEnvironment.start(engines, "rotfail")) {
+        try (RunningEnvironment running = RunningEnvironment.of("dev").withProject("rotfail").start(engines)) {
             Environment env = running.environment();
             DeployResult v1 = running.pipeline().deploy("api", "v1");
             assertThat(v1.succeeded()).as("deploy of v1: %s", v1).isTrue();

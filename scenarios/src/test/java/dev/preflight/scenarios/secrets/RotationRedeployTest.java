@@ -13,7 +13,7 @@ import dev.preflight.environment.Environment;
 import dev.preflight.junit.PreflightEnvironment;
 import dev.preflight.provision.DatabaseSecret;
 import dev.preflight.report.ScenarioReport;
-import dev.preflight.scenarios.support.RunningEnvironment;
+import dev.preflight.running.RunningEnvironment;
 import dev.preflight.secrets.DatabaseLogin;
 import dev.preflight.secrets.RotationResult;
 import dev.preflight.secrets.SecretRotation;
@@ -46,7 +46,7 @@ class RotationRedeployTest {
 
     @Test
     void singleUserRotationThenForcedDeploymentUnderLoadLosesNoRequestAndRetiresTheOldPassword(Engines engines) {
-        try (RunningEnvironment running = RunningEnvironment.start(engines, "rotsingle")) {
+        try (RunningEnvironment running = RunningEnvironment.of("dev").withProject("rotsingle").start(engines)) {
             Outcome o = rotateThenRedeploy(running, Strategy.SINGLE_USER,
                     "Rotation (single user), then a forced deployment under load on /api/db", (outcome, report) -> {
                         assertThat(outcome.usersOfNewTasks().values()).as("users the new tasks log in as")
@@ -62,7 +62,7 @@ class RotationRedeployTest {
 
     @Test
     void alternatingUsersRotationThenForcedDeploymentMovesTheTasksToTheCloneAndThePreviousUserWorksUntilTheNextRotation(Engines engines) {
-        try (RunningEnvironment running = RunningEnvironment.start(engines, "rotalternate")) {
+        try (RunningEnvironment running = RunningEnvironment.of("dev").withProject("rotalternate").start(engines)) {
             Outcome o = rotateThenRedeploy(running, Strategy.ALTERNATING_USERS,
                     "Rotation (alternating users), then a forced deployment under load on /api/db", (outcome, report) -> {
                         String clone = outcome.before().username() + "_clone";

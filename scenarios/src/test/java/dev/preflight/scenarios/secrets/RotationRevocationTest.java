@@ -13,7 +13,7 @@ import dev.preflight.junit.PreflightEnvironment;
 import dev.preflight.provision.DatabaseSecret;
 import dev.preflight.report.ScenarioReport;
 import dev.preflight.scenarios.logs.TaskLogs;
-import dev.preflight.scenarios.support.RunningEnvironment;
+import dev.preflight.running.RunningEnvironment;
 import dev.preflight.secrets.DatabaseSessions;
 import dev.preflight.secrets.RotationResult;
 import dev.preflight.secrets.SecretRotation;
@@ -46,7 +46,7 @@ class RotationRevocationTest {
 
     @Test
     void rotatingUnderRunningTasksAndTerminatingTheirSessionsCutsThemOffTheDatabaseUntilANewDeployment(Engines engines) {
-        try (RunningEnvironment running = RunningEnvironment.start(engines, "rotrevoke")) {
+        try (RunningEnvironment running = RunningEnvironment.of("dev").withProject("rotrevoke").start(engines)) {
             Environment env = running.environment();
             DeployResult v1 = running.pipeline().deploy("api", "v1");
             assertThat(v1.succeeded()).as("deploy of v1: %s", v1).isTrue();

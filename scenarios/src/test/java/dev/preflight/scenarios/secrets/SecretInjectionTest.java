@@ -12,7 +12,7 @@ import dev.preflight.environment.Environment;
 import dev.preflight.junit.PreflightEnvironment;
 import dev.preflight.provision.DatabaseSecret;
 import dev.preflight.report.ScenarioReport;
-import dev.preflight.scenarios.support.RunningEnvironment;
+import dev.preflight.running.RunningEnvironment;
 import dev.preflight.secrets.RotationResult;
 import dev.preflight.secrets.SecretRotation;
 import dev.preflight.secrets.SecretRotation.Strategy;
@@ -52,7 +52,9 @@ class SecretInjectionTest {
 
     @Test
     void aTaskGetsEveryValueFromFormRightAndKeepsWhatItGotAtStart(Engines engines) throws Exception {
-        try (RunningEnvironment running = RunningEnvironment.start(engines, "secretinject", SecretInjectionTest::withExtraSecrets)) {
+        try (RunningEnvironment running = RunningEnvironment.of("dev").withProject("secretinject")
+                .withUnvalidatedEdit(SecretInjectionTest::withExtraSecrets)
+                .start(engines)) {
             Environment env = running.environment();
             SecretRotation rotation = SecretRotation.of(env);
             try (SecretTimeline timeline = SecretTimeline.record(env, "db-credentials", "app-key")) {

@@ -1,0 +1,231 @@
+package dev.preflight.running;
+
+import dev.preflight.deploy.DeployPipeline;
+import dev.preflight.deploy.WebhookNotifier;
+import dev.preflight.deploy.WebhookReceiver;
+import dev.preflight.ecs.EcsRuntime;
+import dev.preflight.ecs.RuntimeOptions;
+import dev.preflight.ecs.ServiceScheduler;
+import dev.preflight.engine.Engines;
+import dev.preflight.environment.Environment;
+import dev.preflight.environment.TopologyLocator;
+import dev.preflight.secrets.RunSecrets;
+import dev.preflight.topology.Overlay;
+import dev.preflight.topology.Topology;
+import dev.preflight.topology.TopologyLoader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * An environment with its data plane running: provisioned, the ECS runtime and the load balancer
+ * started, and a deploy pipeline that notifies a real local webhook (the team's Slack channel).
+ * Closing stops the tasks, then destroys what it provisioned, then stops the receiver.
+ *
+ * <pre>{@code
+ * try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("cutover")
+ *         .withOverlay("loadBalancer: {targetGroups: {api: {deregistrationDelaySeconds: 0}}}")
+ *         .start(engines)) {
+ *     env.pipeline().deploy("api", "v1");
+ * }
+ * }</pre>
+ *
+ * A copy under its own project name ({@link Definition#withProject}) has AWS names of its own, so
+ * copies run side by side in one engine without disturbing each other.
+ */
+public final class RunningEnvironment implements AutoCloseable {
+    /** The sample app's jar, until every service's image is built from its own Dockerfile. */
+    public static final String APP_JAR_PROPERTY = "preflight.app.jar";
+
+    private final Environment environment;
+    private final boolean owned;
+    private final EcsRuntime runtime;
+    private final WebhookReceiver webhook;
+    private final DeployPipeline pipeline;
+
+    private RunningEnvironment(Environment environment, boolean owned, RuntimeOptions options, Path appJar) {
+        this.environment = environment;
+        this.owned = owned;
+        WebhookReceiver receiver = WebhookReceiver.start();
+        try {
+            this.runtime = EcsRuntime.start(environment, options);
+        } catch (RuntimeException e) {
+            receiver.close();
+            throw e;
+        }
+        this.webhook = receiver;
+        this.pipeline = new DeployPipeline(runtime, appJar, new WebhookNotifier(webhook.url()));
+    }
+
+    /** What to run: {@code environment} of the topology folder (an overlay in its environments/). */
+    public static Definition of(String environment) {
+        return new Definition(environment, null, null, List.of(), UnaryOperator.identity(), null, null, System.out);
+    }
+
+    /**
+     * Starts the data plane on an environment provisioned elsewhere; closing stops the data plane
+     * and leaves the environment to its owner.
+     */
+    public static RunningEnvironment on(Environment environment, RuntimeOptions options) {
+        return new RunningEnvironment(environment, false, options, defaultAppJar());
+    }
+
+    public Environment environment() {
+        return environment;
+    }
+
+    public EcsRuntime runtime() {
+        return runtime;
+    }
+
+    public DeployPipeline pipeline() {
+        return pipeline;
+    }
+
+    public WebhookReceiver webhook() {
+        return webhook;
+    }
+
+    /** The load balancer's listener, e.g. {@code http://127.0.0.1:41234}. */
+    public URI loadBalancer() {
+        if (runtime.loadBalancer() == null) {
+            throw new IllegalStateException(environment.name() + " has no load balancer in its topology");
+        }
+        return runtime.loadBalancer().url();
+    }
+
+    /** The scheduler of a service, by its topology name. */
+    public ServiceScheduler service(String name) {
+        return runtime.service(name);
+    }
+
+    /** Sets a service's desired count through the ECS API, as an operator or the autoscaler would. */
+    public void desiredCount(String service, int count) {
+        environment.aws().ecs().updateService(r -> r.cluster(runtime.clusterName()).service(runtime.awsServiceName(service)).desiredCount(count));
+    }
+
+    @Override
+    public void close() {
+        try {
+            runtime.close();
+        } finally {
+            try {
+                if (owned) {
+                    // Its secrets and log groups go with it: keep the values and scan its logs for the end-of-run leak scan.
+                    RunSecrets.beforeDestroy(environment);
+                    environment.destroy();
+                }
+            } finally {
+                if (owned) {
+                    environment.close();
+                }
+                webhook.close();
+            }
+        }
+    }
+
+    private static Path defaultAppJar() {
+        String configured = System.getProperty(APP_JAR_PROPERTY);
+        return configured == null ? null : Path.of(configured);
+    }
+
+    /**
+     * An environment to run, immutable: each {@code with...} returns a new definition.
+     */
+    public static final class Definition {
+        private final String environment;
+        private final Path topologyDir;
+        private final String project;
+        private final List<Overlay> overlays;
+        private final UnaryOperator<Topology> edit;
+        private final RuntimeOptions options;
+        private final Path appJar;
+        private final PrintStream progress;
+
+        private Definition(String environment, Path topologyDir, String project, List<Overlay> overlays,
+                           UnaryOperator<Topology> edit, RuntimeOptions options, Path appJar, PrintStream progress) {
+            this.environment = Objects.requireNonNull(environment, "environment");
+            this.topologyDir = topologyDir;
+            this.project = project;
+            this.overlays = List.copyOf(overlays);
+            this.edit = edit;
+            this.options = options;
+            this.appJar = appJar;
+            this.progress = progress;
+        }
+
+        /** The topology folder (base.yaml and environments/); by default {@link TopologyLocator#topologyDir()}. */
+        public Definition withTopologyDir(Path dir) {
+            return new Definition(environment, dir, project, overlays, edit, options, appJar, progress);
+        }
+
+        /** Its own copy under this project name: every AWS name, database and role carries it. */
+        public Definition withProject(String newProject) {
+            return new Definition(environment, topologyDir, newProject, overlays, edit, options, appJar, progress);
+        }
+
+        /** A change in the topology's own YAML, merged and validated like the environment's overlay. */
+        public Definition withOverlay(String yaml) {
+            return withOverlay(Overlay.yaml("overlay-" + (overlays.size() + 1), yaml));
+        }
+
+        public Definition withOverlay(Overlay overlay) {
+            List<Overlay> more = new ArrayList<>(overlays);
+            more.add(Objects.requireNonNull(overlay, "overlay"));
+            return new Definition(environment, topologyDir, project, more, edit, options, appJar, progress);
+        }
+
+        /**
+         * A change to the loaded model, after validation: only for what an overlay cannot say, such
+         * as a configuration the validator refuses, to watch how AWS would react to it.
+         */
+        public Definition withUnvalidatedEdit(UnaryOperator<Topology> change) {
+            UnaryOperator<Topology> before = edit;
+            return new Definition(environment, topologyDir, project, overlays, t -> change.apply(before.apply(t)), options, appJar,
+                    progress);
+        }
+
+        public Definition withRuntimeOptions(RuntimeOptions newOptions) {
+            return new Definition(environment, topologyDir, project, overlays, edit, newOptions, appJar, progress);
+        }
+
+        /** The sample app's jar the pipeline builds images of; by default {@value #APP_JAR_PROPERTY}. */
+        public Definition withAppJar(Path jar) {
+            return new Definition(environment, topologyDir, project, overlays, edit, options, jar, progress);
+        }
+
+        /** Where provisioning prints its lines; null for silence. */
+        public Definition withProgress(PrintStream out) {
+            return new Definition(environment, topologyDir, project, overlays, edit, options, appJar, out);
+        }
+
+        /** The topology this definition stands for, loaded and validated (overlays included). */
+        public Topology topology() {
+            Path dir = topologyDir != null ? topologyDir : TopologyLocator.topologyDir();
+            Topology topology = new TopologyLoader().load(dir, environment, overlays);
+            return edit.apply(project == null ? topology : topology.withProject(project));
+        }
+
+        /** Provisions the environment and starts its data plane; nothing is left behind if that fails. */
+        public RunningEnvironment start(Engines engines) {
+            Topology topology = topology();
+            Environment env = Environment.provision(topology, engines, progress);
+            try {
+                return new RunningEnvironment(env, true, options != null ? options : RuntimeOptions.defaults(),
+                        appJar != null ? appJar : defaultAppJar());
+            } catch (RuntimeException e) {
+                try {
+                    env.destroy();
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                env.close();
+                throw e;
+            }
+        }
+    }
+}
