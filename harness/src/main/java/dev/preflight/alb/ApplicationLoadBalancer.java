@@ -49,10 +49,12 @@ public final class ApplicationLoadBalancer implements AutoCloseable {
     private final HttpClient healthClient;
     private final ScheduledExecutorScheduler scheduler;
     private final Map<String, TargetGroupRuntime> groups;
+    private final AccessLog accessLog;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ApplicationLoadBalancer(String name, Server server, ServerConnector connector, HttpClient healthClient,
-                                    ScheduledExecutorScheduler scheduler, Map<String, TargetGroupRuntime> groups) {
+                                    ScheduledExecutorScheduler scheduler, Map<String, TargetGroupRuntime> groups, AccessLog accessLog) {
+        this.accessLog = accessLog;
         this.name = name;
         this.server = server;
         this.connector = connector;
@@ -111,12 +113,13 @@ public final class ApplicationLoadBalancer implements AutoCloseable {
             connector.setIdleTimeout(idleTimeoutMillis);
             connector.setAcceptQueueSize(1024);
             server.addConnector(connector);
-            server.setHandler(new Forwarder(where, rules, groups, idleTimeoutMillis, options.connectTimeout(),
+            AccessLog accessLog = new AccessLog();
+            server.setHandler(new Forwarder(where, rules, groups, accessLog, idleTimeoutMillis, options.connectTimeout(),
                     pool, scheduler));
             server.start();
             healthClient.start();
             ApplicationLoadBalancer alb = new ApplicationLoadBalancer(config.name(), server, connector, healthClient,
-                    scheduler, groups);
+                    scheduler, groups, accessLog);
             LOG.info("{} listening on {} (idle timeout {} ms, time scale {})", where, alb.url(), idleTimeoutMillis,
                     scale.factor());
             return alb;
@@ -162,6 +165,11 @@ public final class ApplicationLoadBalancer implements AutoCloseable {
                     + "'; known: " + groups.keySet());
         }
         return group;
+    }
+
+    /** Which target answered which traced request. */
+    public AccessLog accessLog() {
+        return accessLog;
     }
 
     /** All target groups, in the topology's order. */

@@ -34,16 +34,18 @@ final class Forwarder extends ProxyHandler {
     private final String where;
     private final ListenerRules rules;
     private final Map<String, TargetGroupRuntime> groups;
+    private final AccessLog accessLog;
     private final long idleTimeoutMillis;
     private final Duration connectTimeout;
     private final Executor executor;
     private final Scheduler scheduler;
 
-    Forwarder(String where, ListenerRules rules, Map<String, TargetGroupRuntime> groups, long idleTimeoutMillis,
-              Duration connectTimeout, Executor executor, Scheduler scheduler) {
+    Forwarder(String where, ListenerRules rules, Map<String, TargetGroupRuntime> groups, AccessLog accessLog,
+              long idleTimeoutMillis, Duration connectTimeout, Executor executor, Scheduler scheduler) {
         this.where = where;
         this.rules = rules;
         this.groups = groups;
+        this.accessLog = accessLog;
         this.idleTimeoutMillis = idleTimeoutMillis;
         this.connectTimeout = connectTimeout;
         this.executor = executor;
@@ -83,6 +85,10 @@ final class Forwarder extends ProxyHandler {
             return true;
         }
         group.metrics().recordRouted(exchange.target().id());
+        String traceRoot = AccessLog.rootOf(request.getHeaders().get(TRACE_ID));
+        if (traceRoot != null) {
+            accessLog.record(traceRoot, exchange.target().id());
+        }
         request.setAttribute(EXCHANGE, exchange);
         // The listener connection's idle timeout must not end a request the target is still
         // working on: the target-side idle timeout decides that, with a 504.

@@ -131,6 +131,18 @@ public final class EcsRuntime implements AutoCloseable {
         return List.copyOf(schedulers.values());
     }
 
+    /** A task of any service by its id (running, or stopped within the last ten minutes). */
+    public java.util.Optional<EcsTask> task(String taskId) {
+        for (ServiceScheduler scheduler : schedulers.values()) {
+            for (EcsTask task : scheduler.tasks()) {
+                if (task.taskId().equals(taskId)) {
+                    return java.util.Optional.of(task);
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Runs the service's current task definition as its first deployment (no UpdateService needed). */
     public Deployment adopt(String service) {
         return service(service).deploy(describe(service).taskDefinition(), false);

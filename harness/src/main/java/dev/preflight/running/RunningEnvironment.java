@@ -1,9 +1,11 @@
 package dev.preflight.running;
 
+import dev.preflight.alb.AccessLog;
 import dev.preflight.deploy.DeployPipeline;
 import dev.preflight.deploy.WebhookNotifier;
 import dev.preflight.deploy.WebhookReceiver;
 import dev.preflight.ecs.EcsRuntime;
+import dev.preflight.ecs.EcsTask;
 import dev.preflight.ecs.RuntimeOptions;
 import dev.preflight.ecs.ServiceScheduler;
 import dev.preflight.engine.Engines;
@@ -13,6 +15,10 @@ import dev.preflight.secrets.RunSecrets;
 import dev.preflight.topology.Overlay;
 import dev.preflight.topology.Topology;
 import dev.preflight.topology.TopologyLoader;
+import dev.preflight.traffic.LoadGenerator;
+import dev.preflight.traffic.LoadProfile;
+import dev.preflight.traffic.LoadRun;
+import dev.preflight.traffic.Responders;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -96,6 +102,24 @@ public final class RunningEnvironment implements AutoCloseable {
             throw new IllegalStateException(environment.name() + " has no load balancer in its topology");
         }
         return runtime.loadBalancer().url();
+    }
+
+    /**
+     * Starts load against the load balancer; each record names the task that answered and its
+     * version, from the load balancer's access log and the runtime, whether or not the app says.
+     */
+    public LoadRun load(LoadProfile profile) {
+        return LoadGenerator.start(loadBalancer(), profile, responders());
+    }
+
+    /** The load balancer's access log read through the runtime: trace Root to task and version. */
+    public Responders responders() {
+        if (runtime.loadBalancer() == null) {
+            return Responders.NONE;
+        }
+        AccessLog log = runtime.loadBalancer().accessLog();
+        return traceId -> log.targetOf(traceId)
+                .map(target -> new Responders.Responder(target, runtime.task(target).map(EcsTask::version).orElse(null)));
     }
 
     /** The scheduler of a service, by its topology name. */

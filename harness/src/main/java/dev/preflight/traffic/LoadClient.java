@@ -16,6 +16,8 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  */
 final class LoadClient implements AutoCloseable {
     static final String VERSION_HEADER = "X-App-Version";
+    /** AWS's trace header: a client's Root is kept by the load balancer and logged with the target. */
+    static final String TRACE_HEADER = "X-Amzn-Trace-Id";
     /** Class@hash, as in a default toString. */
     private static final Pattern OBJECT_DUMP = Pattern.compile("[A-Za-z]@[0-9a-f]{4,}");
 
@@ -57,13 +59,19 @@ final class LoadClient implements AutoCloseable {
         return new LoadClient(client, target, profile);
     }
 
-    /** Sends one GET; {@code done} runs exactly once, on a client thread or, if sending throws, here. */
-    void send(Completion done) {
+    /**
+     * Sends one GET with {@code traceId} as its trace's Root; {@code done} runs exactly once, on a
+     * client thread or, if sending throws, here.
+     */
+    void send(String traceId, Completion done) {
         try {
             client.newRequest(target)
                     .method(HttpMethod.GET)
                     .timeout(profile.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .headers(h -> profile.headers().forEach(h::put))
+                    .headers(h -> {
+                        profile.headers().forEach(h::put);
+                        h.put(TRACE_HEADER, "Root=" + traceId);
+                    })
                     .send(result -> done.completed(outcome(result)));
         } catch (RuntimeException e) {
             done.completed(new Outcome(0, null, shortMessage(e)));

@@ -19,13 +19,18 @@ public final class LoadGenerator {
     private LoadGenerator() {
     }
 
-    /** Starts sending at once; the run ends by itself after the profile's duration. */
+    /** Starts sending at once; the run ends by itself after the profile's duration. Versions come from the response header. */
     public static LoadRun start(URI base, LoadProfile profile) {
+        return start(base, profile, Responders.NONE);
+    }
+
+    /** As {@link #start(URI, LoadProfile)}, with each record's target and version asked of {@code responders}. */
+    public static LoadRun start(URI base, LoadProfile profile, Responders responders) {
         if (profile == null) {
             throw new IllegalArgumentException("profile must not be null");
         }
         URI target = target(base, profile.path());
-        return new LoadRun(LoadClient.start(target, profile), profile);
+        return new LoadRun(LoadClient.start(target, profile), profile, responders == null ? Responders.NONE : responders);
     }
 
     static URI target(URI base, String path) {

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +30,8 @@ public final class LoadRun implements AutoCloseable {
 
     private final LoadProfile profile;
     private final LoadClient client;
+    private final Responders responders;
+    private final String tracePrefix;
     private final Instant startedAt;
     private final long startNanoTime;
     private final int total;
@@ -44,9 +48,12 @@ public final class LoadRun implements AutoCloseable {
     private final Object completion = new Object();
     private final Thread scheduler;
 
-    LoadRun(LoadClient client, LoadProfile profile) {
+    LoadRun(LoadClient client, LoadProfile profile, Responders responders) {
         this.profile = profile;
         this.client = client;
+        this.responders = responders;
+        // AWS's Root form, 1-<epoch seconds, 8 hex>-<96 bits, 24 hex>: 8 random hex digits per run, 16 for the request
+        this.tracePrefix = String.format("1-%08x-%08x", System.currentTimeMillis() / 1000, ThreadLocalRandom.current().nextInt());
         this.total = Math.toIntExact(profile.totalRequests());
         this.records = new AtomicReferenceArray<>(total);
         this.sentAt = new AtomicLongArray(total);
@@ -181,10 +188,13 @@ public final class LoadRun implements AutoCloseable {
         inFlight.incrementAndGet();
         sentAt.set(i, now);
         scheduled = i + 1;
-        client.send(outcome -> {
+        String traceId = tracePrefix + String.format("%016x", i);
+        client.send(traceId, outcome -> {
             long end = elapsed();
-            records.compareAndSet(i, null, new RequestRecord(due, now, end, outcome.status(), outcome.version(),
-                    outcome.error(), profile.path()));
+            Optional<Responders.Responder> responder = outcome.status() == 0 ? Optional.empty() : responders.of(traceId);
+            String version = responder.map(Responders.Responder::version).orElse(outcome.version());
+            records.compareAndSet(i, null, new RequestRecord(due, now, end, outcome.status(), version,
+                    outcome.error(), profile.path(), responder.map(Responders.Responder::target).orElse(null)));
             if (inFlight.decrementAndGet() == 0) {
                 signal();
             }

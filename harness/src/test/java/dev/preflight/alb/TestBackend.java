@@ -34,6 +34,7 @@ final class TestBackend implements AutoCloseable {
     private final ExecutorService executor;
     private volatile int healthStatus = 200;
     private volatile long healthDelayMillis;
+    private volatile boolean sendsVersion = true;
     private final List<Integer> healthAnswers = new CopyOnWriteArrayList<>();
     private final List<Seen> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger active = new AtomicInteger();
@@ -98,6 +99,11 @@ final class TestBackend implements AutoCloseable {
         held.countDown();
     }
 
+    /** A team's own app: no X-App-Version header. */
+    void sendNoVersionHeader() {
+        sendsVersion = false;
+    }
+
     /** How long /health takes to answer. */
     void healthDelayMillis(long millis) {
         healthDelayMillis = millis;
@@ -137,7 +143,9 @@ final class TestBackend implements AutoCloseable {
                 Thread.sleep(Long.parseLong(query.substring("sleepMs=".length())));
             }
             byte[] answer = name.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("X-App-Version", name);
+            if (sendsVersion) {
+                exchange.getResponseHeaders().add("X-App-Version", name);
+            }
             exchange.sendResponseHeaders(status, answer.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(answer);
