@@ -10,7 +10,6 @@ import dev.preflight.junit.PreflightEnvironment;
 import dev.preflight.report.ScenarioReport;
 import dev.preflight.running.RunningEnvironment;
 import dev.preflight.topology.Overlay;
-import dev.preflight.traffic.LoadGenerator;
 import dev.preflight.traffic.LoadProfile;
 import dev.preflight.traffic.LoadRun;
 import dev.preflight.traffic.LoadSummary;
@@ -57,7 +56,7 @@ class DeregistrationDelayTest {
         DeployResult v1 = env.pipeline().deploy("api", "v1", TWO_SECOND_REQUESTS, Duration.ofMinutes(2));
         assertThat(v1.succeeded()).as("initial deploy of v1: %s", v1).isTrue();
         try (ServiceTimeline timeline = ServiceTimeline.record(env.runtime().service("api"));
-             LoadRun load = LoadGenerator.start(env.loadBalancer(), LoadProfile.of(20, Duration.ofSeconds(20))
+             LoadRun load = env.load(LoadProfile.of(20, Duration.ofSeconds(20))
                      .withPath("/api/version").withMaxConcurrency(200))) {
             DeployResult v2 = env.pipeline().deploy("api", "v2", TWO_SECOND_REQUESTS, Duration.ofMinutes(2));
             Instant done = Instant.now();

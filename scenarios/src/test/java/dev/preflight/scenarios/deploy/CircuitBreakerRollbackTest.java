@@ -12,7 +12,6 @@ import dev.preflight.junit.PreflightEnvironment;
 import dev.preflight.report.ScenarioReport;
 import dev.preflight.running.RunningEnvironment;
 import dev.preflight.topology.Overlay;
-import dev.preflight.traffic.LoadGenerator;
 import dev.preflight.traffic.LoadProfile;
 import dev.preflight.traffic.LoadRun;
 import dev.preflight.traffic.LoadSummary;
@@ -95,7 +94,7 @@ class CircuitBreakerRollbackTest {
 
     private static Run deployBadReleaseUnderLoad(RunningEnvironment env, String title) {
         try (ServiceTimeline timeline = ServiceTimeline.record(env.runtime().service("api"));
-             LoadRun load = LoadGenerator.start(env.loadBalancer(), LoadProfile.of(100, Duration.ofSeconds(60))
+             LoadRun load = env.load(LoadProfile.of(100, Duration.ofSeconds(60))
                      .withPath("/api/version").withMaxConcurrency(200))) {
             DeployResult v3 = env.pipeline().deploy("api", "v3", BAD_RELEASE, Duration.ofMinutes(2));
             Instant done = Instant.now();

@@ -10,7 +10,6 @@ import dev.preflight.junit.PreflightEnvironment;
 import dev.preflight.report.ScenarioReport;
 import dev.preflight.running.RunningEnvironment;
 import dev.preflight.topology.Overlay;
-import dev.preflight.traffic.LoadGenerator;
 import dev.preflight.traffic.LoadProfile;
 import dev.preflight.traffic.LoadRun;
 import dev.preflight.traffic.LoadSummary;
@@ -40,6 +39,9 @@ class ZeroDowntimeCutoverTest {
             assertThat(outcome.summary().total()).as("requests sent").isGreaterThanOrEqualTo(1000);
             assertThat(outcome.summary().failed()).as("failed requests: %s", outcome.summary().describe()).isZero();
             assertThat(outcome.summary().byVersion().keySet()).as("versions that answered").isSubsetOf(Set.of("v1", "v2")).contains("v1", "v2");
+            assertThat(outcome.records()).as("every answer names the task that gave it (the load balancer's access log)")
+                    .filteredOn(RequestRecord::ok).allMatch(r -> env.runtime().task(r.target())
+                            .filter(t -> t.version().equals(r.version())).isPresent());
             assertThat(outcome.afterCompletion()).as("requests scheduled after the deployment completed").isNotEmpty()
                     .allMatch(r -> "v2".equals(r.version()), "answered by v2");
             assertThat(env.runtime().service("api").events()).extracting(ServiceEvent::message)
@@ -61,7 +63,7 @@ class ZeroDowntimeCutoverTest {
         }
     }
 
-    record Outcome(DeployResult deploy, LoadSummary summary, List<RequestRecord> afterCompletion) {
+    record Outcome(DeployResult deploy, LoadSummary summary, List<RequestRecord> records, List<RequestRecord> afterCompletion) {
     }
 
     private static Outcome deployUnderLoad(RunningEnvironment env, String title) {
@@ -70,7 +72,7 @@ class ZeroDowntimeCutoverTest {
         assertThat(v1.succeeded()).as("initial deploy of v1: %s", v1).isTrue();
 
         try (ServiceTimeline timeline = ServiceTimeline.record(env.runtime().service("api"));
-             LoadRun load = LoadGenerator.start(env.loadBalancer(), LoadProfile.of(120, Duration.ofSeconds(25))
+             LoadRun load = env.load(LoadProfile.of(120, Duration.ofSeconds(25))
                      .withPath("/api/version").withMaxConcurrency(200))) {
             sleepQuietly(Duration.ofSeconds(3));
             DeployResult v2 = env.pipeline().deploy("api", "v2", SLOW_REQUESTS, Duration.ofMinutes(2));
@@ -86,7 +88,7 @@ class ZeroDowntimeCutoverTest {
                     .section("Deploy", v2.toString())
                     .verdict(summary.failed() == 0, summary.describe())
                     .write(ScenarioReport.defaultDir());
-            return new Outcome(v2, summary, after);
+            return new Outcome(v2, summary, load.records(), after);
         }
     }
 

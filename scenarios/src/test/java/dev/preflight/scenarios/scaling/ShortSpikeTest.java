@@ -12,7 +12,6 @@ import dev.preflight.scaling.ScalingActivity;
 import dev.preflight.scaling.ScalingOptions;
 import dev.preflight.scaling.ScalingReport;
 import dev.preflight.running.RunningEnvironment;
-import dev.preflight.traffic.LoadGenerator;
 import dev.preflight.traffic.LoadProfile;
 import dev.preflight.traffic.LoadRun;
 import java.time.Duration;
@@ -56,7 +55,7 @@ class ShortSpikeTest {
         assertThat(env.pipeline().deploy("api", "v1").succeeded()).as("initial deploy of v1").isTrue();
         Autoscaler autoscaler = Autoscaler.start(env.runtime(), ScalingOptions.defaults());
         try (ServiceTimeline timeline = ServiceTimeline.record(env.runtime().service("api"));
-             LoadRun load = LoadGenerator.start(env.loadBalancer(), LoadProfile.ofAwsTime(RATE, awsDuration, env.runtime().timeScale())
+             LoadRun load = env.load(LoadProfile.ofAwsTime(RATE, awsDuration, env.runtime().timeScale())
                      .withPath("/api/version"))) {
             load.awaitCompletion(Duration.ofSeconds(60));
             long evaluated = autoscaler.evaluations();

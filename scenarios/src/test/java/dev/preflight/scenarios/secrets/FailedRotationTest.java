@@ -21,7 +21,6 @@ import dev.preflight.secrets.SecretRotation;
 import dev.preflight.secrets.SecretRotation.Strategy;
 import dev.preflight.secrets.SecretTimeline;
 import dev.preflight.secrets.SecretVersion;
-import dev.preflight.traffic.LoadGenerator;
 import dev.preflight.traffic.LoadProfile;
 import dev.preflight.traffic.LoadRun;
 import dev.preflight.traffic.LoadSummary;
@@ -56,7 +55,7 @@ class FailedRotationTest {
             String verdict = "did not finish";
             try (ServiceTimeline tasks = ServiceTimeline.record(running.runtime().service("api"));
                  SecretTimeline secrets = SecretTimeline.record(env, "db-credentials");
-                 LoadRun load = LoadGenerator.start(running.loadBalancer(), LOAD)) {
+                 LoadRun load = running.load(LOAD)) {
                 try {
                     RotationRedeployTest.pause(Duration.ofSeconds(2));
                     RotationException failure = catchThrowableOfType(RotationException.class,

@@ -19,7 +19,6 @@ import dev.preflight.secrets.RotationResult;
 import dev.preflight.secrets.SecretRotation;
 import dev.preflight.secrets.SecretRotation.Strategy;
 import dev.preflight.secrets.SecretTimeline;
-import dev.preflight.traffic.LoadGenerator;
 import dev.preflight.traffic.LoadProfile;
 import dev.preflight.traffic.LoadRun;
 import dev.preflight.traffic.LoadSummary;
@@ -115,7 +114,7 @@ class RotationRedeployTest {
         String verdict = "did not finish";
         try (ServiceTimeline tasks = ServiceTimeline.record(api);
              SecretTimeline secrets = SecretTimeline.record(env, "db-credentials");
-             LoadRun load = LoadGenerator.start(running.loadBalancer(), LOAD)) {
+             LoadRun load = running.load(LOAD)) {
             try {
                 pause(Duration.ofSeconds(2));
                 RotationResult rotation = SecretRotation.of(env).withListener(secrets).rotate("db-credentials", strategy);
