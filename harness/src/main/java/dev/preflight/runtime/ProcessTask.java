@@ -57,10 +57,7 @@ final class ProcessTask implements RunningTask {
         this.log = Files.newBufferedWriter(localLog, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         this.readers = List.of(reader(process.getInputStream(), "stdout"), reader(process.getErrorStream(), "stderr"));
         readers.forEach(Thread::start);
-        process.onExit().thenRunAsync(() -> {
-            finish();
-            onExit.accept(this);
-        }, exits);
+        process.onExit().thenRunAsync(() -> finish(onExit), exits);
     }
 
     private Thread reader(InputStream stream, String name) {
@@ -92,8 +89,11 @@ final class ProcessTask implements RunningTask {
         }
     }
 
-    /** After exit: drain the output, ship it, forget the process, then report the exit code. */
-    private void finish() {
+    /**
+     * After exit: drain the output, ship it, forget the process, tell the runner, then report the
+     * exit code: whoever waits on the exit sees a runner that no longer lists the task.
+     */
+    private void finish(Consumer<ProcessTask> onExit) {
         try {
             for (Thread reader : readers) {
                 reader.join(DRAIN_MILLIS);
@@ -116,7 +116,11 @@ final class ProcessTask implements RunningTask {
             LOG.warn("Shipping the last log lines of task {} failed: {}", spec.taskId(), e.getMessage());
         }
         ledger.forgetProcess(process.pid());
-        exit.complete(process.exitValue());
+        try {
+            onExit.accept(this);
+        } finally {
+            exit.complete(process.exitValue());
+        }
     }
 
     @Override
