@@ -158,23 +158,9 @@ public final class ProcessLedger {
         return handle.info().startInstant().map(Instant::toString).map(start::equals).orElse(false);
     }
 
-    /** SIGTERM, wait, then SIGKILL; children first so none are orphaned. */
+    /** SIGTERM, then SIGKILL of the whole tree after {@code grace}: {@link StopSequence}. */
     public static void stop(ProcessHandle process, Duration grace) {
-        process.descendants().forEach(child -> stop(child, grace));
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            process.onExit().get(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            process.destroyForcibly();
-            try {
-                process.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                LOG.warn("Process {} did not exit after SIGKILL", process.pid());
-            }
-        }
+        StopSequence.run(process, grace);
     }
 
     public static void deleteTree(Path dir) {

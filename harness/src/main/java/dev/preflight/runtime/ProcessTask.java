@@ -1,6 +1,7 @@
 package dev.preflight.runtime;
 
 import dev.preflight.engine.ProcessLedger;
+import dev.preflight.engine.StopSequence;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -15,9 +16,6 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -40,20 +38,18 @@ final class ProcessTask implements RunningTask {
     private final BufferedWriter log;
     private final TaskLogShipper.Stream shipped;
     private final ProcessLedger ledger;
-    private final ScheduledExecutorService timer;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final List<Thread> readers;
     private volatile boolean stoppedBySigkill;
 
     ProcessTask(TaskSpec spec, Process process, Path localLog, TaskLogShipper.Stream shipped, ProcessLedger ledger,
-                ScheduledExecutorService timer, Executor exits, Consumer<ProcessTask> onExit) throws IOException {
+                Executor exits, Consumer<ProcessTask> onExit) throws IOException {
         this.spec = spec;
         this.process = process;
         this.localLog = localLog;
         this.shipped = shipped;
         this.ledger = ledger;
-        this.timer = timer;
         this.log = Files.newBufferedWriter(localLog, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         this.readers = List.of(reader(process.getInputStream(), "stdout"), reader(process.getErrorStream(), "stderr"));
         readers.forEach(Thread::start);
@@ -160,31 +156,20 @@ final class ProcessTask implements RunningTask {
 
     @Override
     public CompletableFuture<Integer> stop() {
-        if (stopRequested.compareAndSet(false, true) && process.isAlive()) {
-            // Through the handle: Process.destroy() would also close our end of stdout and stderr,
-            // losing what the task prints while it shuts down.
-            process.toHandle().destroy(); // SIGTERM
-            ScheduledFuture<?> escalation = timer.schedule(() -> {
-                if (process.isAlive()) {
-                    stoppedBySigkill = true;
+        if (stopRequested.compareAndSet(false, true)) {
+            StopSequence.begin(process.toHandle(), spec.stopTimeout()).thenAccept(killed -> {
+                if (killed) {
+                    stoppedBySigkill = true; // before the exit is reported
                     LOG.debug("Task {} outlived its stopTimeout {}: SIGKILL", spec.taskId(), spec.stopTimeout());
-                    killTree();
                 }
-            }, spec.stopTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            exit.whenComplete((code, error) -> escalation.cancel(false));
+            });
         }
         return exit.copy();
     }
 
     @Override
     public void kill() {
-        killTree();
-    }
-
-    /** As a container's end kills everything in it: children first, so none is left orphaned. */
-    private void killTree() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.toHandle().destroyForcibly(); // not Process.destroyForcibly(): keep reading what is left in the pipes
+        StopSequence.killTree(process.toHandle());
     }
 
     @Override

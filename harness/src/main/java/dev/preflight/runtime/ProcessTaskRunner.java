@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,7 +39,6 @@ public final class ProcessTaskRunner implements TaskRunner {
     private final Path tasksDir;
     private final TaskLogShipper logs;
     private final Map<String, ProcessTask> running = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("task-stop-timer"));
     private final ExecutorService exits = Executors.newCachedThreadPool(daemon("task-exit"));
     private final Thread shutdownHook = new Thread(this::killAll, "process-task-runner-shutdown");
     private volatile boolean closed;
@@ -83,7 +81,7 @@ public final class ProcessTaskRunner implements TaskRunner {
         try {
             process.getOutputStream().close(); // no stdin, as a container started without -i
             TaskLogShipper.Stream stream = spec.logGroup() == null ? null : logs.open(spec.logGroup(), spec.logStream());
-            ProcessTask task = new ProcessTask(spec, process, localLog, stream, ledger, timer, exits,
+            ProcessTask task = new ProcessTask(spec, process, localLog, stream, ledger, exits,
                     exited -> running.remove(exited.taskId(), exited));
             running.put(spec.taskId(), task);
             if (!process.isAlive() && task.onExit().isDone()) {
@@ -144,7 +142,6 @@ public final class ProcessTaskRunner implements TaskRunner {
             LOG.warn("Stopping tasks failed: {}", e.getMessage());
             killAll();
         }
-        timer.shutdownNow();
         // exits stays up (its threads are daemons and idle out): a task killed late still reports its exit.
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
