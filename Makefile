@@ -2,7 +2,7 @@
 ENV ?= dev
 MVN ?= mvn -B -ntp
 
-.PHONY: setup run test up down bench clean
+.PHONY: setup run test up deploy down bench clean
 
 setup:
 	@./scripts/setup.sh
@@ -20,7 +20,12 @@ test: setup
 up: setup
 	$(MVN) -q install -Dmaven.test.skip=true
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-	java -Dpreflight.topology.dir=fixtures/topology -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli up --env $(ENV)
+	java -Dpreflight.topology.dir=fixtures/topology -Dpreflight.app.jar=fixtures/app/target/sample-app.jar -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli up --env $(ENV)
+
+## deploy: build, push and roll out a new version of one service of the running `make up` (SERVICE=api VERSION=v2)
+deploy:
+	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	java -Dpreflight.topology.dir=fixtures/topology -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli deploy $(SERVICE) --env $(ENV) $(if $(VERSION),--version $(VERSION),)
 
 ## bench: printed figures: rolling-deploy time, the load balancer's added latency and throughput
 bench: setup

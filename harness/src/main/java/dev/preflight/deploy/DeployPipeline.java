@@ -67,6 +67,10 @@ public final class DeployPipeline {
     }
 
     private String buildAndPush(String repository, String version, Map<String, String> imageEnv) {
+        if (appJar == null) {
+            throw new IllegalStateException("No image source for repository '" + repository + "': the pipeline builds the sample"
+                    + " app's jar. Fix: set -Dpreflight.app.jar=<path of sample-app.jar>");
+        }
         Map<String, String> env = new LinkedHashMap<>(imageEnv);
         env.put("APP_VERSION", version);
         Image image = runtime.imageBuilder().build(appJar, ImageConfig.javaJar(env));

@@ -69,6 +69,23 @@ public final class Engines implements AutoCloseable {
         return EngineFactory.build(kind, settings, ledger, runDir);
     }
 
+    /**
+     * For a caller that closes the engines itself, also on Ctrl-C (its own shutdown hook waits for
+     * that): without this the engines' hook would stop them while the caller still destroys what it
+     * provisioned on them. Call after {@link #start()}.
+     */
+    public synchronized Engines closedByCaller() {
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already shutting down
+            }
+            shutdownHook = null;
+        }
+        return this;
+    }
+
     public synchronized Engines start() {
         if (started) {
             return this;

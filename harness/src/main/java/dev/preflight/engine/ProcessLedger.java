@@ -169,8 +169,13 @@ public final class ProcessLedger {
         }
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(ProcessLedger::deleteQuietly);
-        } catch (IOException e) {
-            LOG.warn("Could not delete {}: {}", dir, e.getMessage());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // a file that vanished during the walk (a process was still finishing): walk what is left once more
+            try (Stream<Path> again = Files.walk(dir)) {
+                again.sorted(Comparator.reverseOrder()).forEach(ProcessLedger::deleteQuietly);
+            } catch (IOException | java.io.UncheckedIOException retry) {
+                LOG.warn("Could not delete {}: {}", dir, retry.getMessage());
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.preflight.engine;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,6 +38,9 @@ public final class StopSequence {
             killed.complete(false);
             return killed;
         }
+        // Its children now: once it has exited they are no longer its descendants, and like a
+        // container's other processes they end with it.
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroy(); // SIGTERM
         ScheduledFuture<?> escalation = TIMER.schedule(() -> {
             if (process.isAlive() && killed.complete(true)) {
@@ -45,6 +49,7 @@ public final class StopSequence {
         }, grace.toNanos(), TimeUnit.NANOSECONDS);
         process.onExit().thenRun(() -> {
             escalation.cancel(false);
+            children.forEach(ProcessHandle::destroyForcibly);
             killed.complete(false);
         });
         return killed;

@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
@@ -56,24 +60,46 @@ public final class ServiceCheck {
                 probes.put("application-autoscaling", () -> aws.autoScaling().describeScalableTargets(r -> r.serviceNamespace("ecs")));
             }
         }
-        List<String> missing = new ArrayList<>();
-        for (Map.Entry<String, Runnable> probe : probes.entrySet()) {
-            try {
-                probe.getValue().run();
-            } catch (AwsServiceException e) {
-                if (notServed(e)) {
-                    missing.add(probe.getKey());
-                }
-            } catch (SdkClientException e) {
-                throw new EngineException("The AWS engine at " + engine.endpoint() + " does not answer (" + e.getMessage()
-                        + "). Fix: check that " + engine.description() + " is running", e);
+        // Side by side: most of a probe's time is its SDK client's first call (class loading), not the engine.
+        Map<String, CompletableFuture<Boolean>> served = new LinkedHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "preflight-service-check");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            probes.forEach((service, probe) -> served.put(service, CompletableFuture.supplyAsync(() -> served(probe), pool)));
+            CompletableFuture.allOf(served.values().toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SdkClientException cause) {
+                throw new EngineException("The AWS engine at " + engine.endpoint() + " does not answer (" + cause.getMessage()
+                        + "). Fix: check that " + engine.description() + " is running", cause);
             }
+            throw e;
+        } finally {
+            pool.shutdownNow();
         }
+        List<String> missing = new ArrayList<>();
+        served.forEach((service, answer) -> {
+            if (!answer.join()) {
+                missing.add(service);
+            }
+        });
         if (!missing.isEmpty()) {
             throw new EngineException("The AWS engine (" + engine.description() + ") does not serve " + String.join(", ", missing)
                     + ", which topology '" + topology.environment() + "' needs. Fix: use moto 5.2.x (the embedded default) or"
                     + " LocalStack Pro (LOCALSTACK_AUTH_TOKEN set); LocalStack community lacks ECS, ECR, ELBv2, RDS, ElastiCache"
                     + " and Application Auto Scaling");
+        }
+    }
+
+    /** False when the engine says it does not serve the probe's service; a connection failure propagates. */
+    private static boolean served(Runnable probe) {
+        try {
+            probe.run();
+            return true;
+        } catch (AwsServiceException e) {
+            return !notServed(e);
         }
     }
 
