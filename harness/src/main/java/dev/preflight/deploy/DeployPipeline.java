@@ -4,7 +4,7 @@ import dev.preflight.ecs.Deployment;
 import dev.preflight.ecs.EcsRuntime;
 import dev.preflight.ecs.ServiceScheduler;
 import dev.preflight.image.Image;
-import dev.preflight.image.ImageConfig;
+import dev.preflight.image.ImageSource;
 import dev.preflight.image.ImageTagAlreadyExistsException;
 import dev.preflight.image.PushResult;
 import dev.preflight.topology.EcsService;
@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -69,7 +70,10 @@ public final class DeployPipeline {
     private String buildAndPush(String repository, String version, Map<String, String> imageEnv) {
         Map<String, String> env = new LinkedHashMap<>(imageEnv);
         env.put("APP_VERSION", version);
-        Image image = runtime.imageBuilder().build(appJar, ImageConfig.javaJar(env));
+        // The jar alone, as a process-form image, until the pipeline builds the repository's own build source.
+        String jar = appJar.getFileName().toString();
+        Image image = runtime.imageBuilder().build(new ImageSource.FromProcess(List.of("java", "-XX:TieredStopAtLevel=1", "-Xss512k",
+                "-XX:+UseSerialGC", "-Xmx96m", "-jar", jar), appJar.toAbsolutePath().getParent(), List.of(jar)), env);
         String repositoryName = runtime.environment().topology().naming().ecrRepository(repository);
         PushResult pushed = runtime.registry().push(repositoryName, version, image);
         return pushed.imageUri();

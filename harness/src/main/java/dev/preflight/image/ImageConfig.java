@@ -36,30 +36,6 @@ public record ImageConfig(List<String> entrypoint, List<String> cmd, Map<String,
         }
     }
 
-    /** Placeholder for the artifact's path in the entrypoint of a single-jar image (until images are built from Dockerfiles). */
-    public static final String ARTIFACT = "{artifact}";
-
-    /** A small, fast-starting JVM: the sample app is started for every task of every deploy. */
-    public static final List<String> JAVA_JAR_ENTRYPOINT = List.of(
-            "java", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseSerialGC", "-Xmx96m", "-jar", ARTIFACT);
-
-    /** An entrypoint, an environment and labels, as single-jar images have them. */
-    public ImageConfig(List<String> entrypoint, Map<String, String> env, Map<String, String> labels) {
-        this(requireEntrypoint(entrypoint), List.of(), env, "/", null, List.of(), null, null, labels);
-    }
-
-    /** The Java entrypoint above with this environment and no labels. */
-    public static ImageConfig javaJar(Map<String, String> env) {
-        return new ImageConfig(JAVA_JAR_ENTRYPOINT, env, Map.of());
-    }
-
-    private static List<String> requireEntrypoint(List<String> entrypoint) {
-        if (entrypoint == null || entrypoint.isEmpty()) {
-            throw new IllegalArgumentException("An image needs an entrypoint, e.g. " + JAVA_JAR_ENTRYPOINT);
-        }
-        return entrypoint;
-    }
-
     public ImageConfig {
         entrypoint = entrypoint == null ? List.of() : List.copyOf(entrypoint);
         cmd = cmd == null ? List.of() : List.copyOf(cmd);

@@ -45,6 +45,8 @@ final class ProcessTask implements RunningTask {
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final List<Thread> readers;
     private volatile boolean stoppedBySigkill;
+    /** The task's other processes when the stop began (a shell form's sh has the app as its child): they go when it goes. */
+    private volatile List<ProcessHandle> stopTree = List.of();
 
     ProcessTask(TaskSpec spec, Process process, Path localLog, TaskLogShipper.Stream shipped, ProcessLedger ledger,
                 ScheduledExecutorService timer, Executor exits, Consumer<ProcessTask> onExit) throws IOException {
@@ -92,8 +94,10 @@ final class ProcessTask implements RunningTask {
         }
     }
 
-    /** After exit: drain the output, ship it, forget the process, then report the exit code. */
+    /** After exit: end what is left of the container, drain the output, ship it, forget the process, then report the exit code. */
     private void finish() {
+        // As a container's end takes every process in it: a child outliving its parent would hold the port and the pipes.
+        stopTree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         try {
             for (Thread reader : readers) {
                 reader.join(DRAIN_MILLIS);
@@ -157,6 +161,7 @@ final class ProcessTask implements RunningTask {
     @Override
     public CompletableFuture<Integer> stop() {
         if (stopRequested.compareAndSet(false, true) && process.isAlive()) {
+            stopTree = process.descendants().toList();
             // Through the handle: Process.destroy() would also close our end of stdout and stderr,
             // losing what the task prints while it shuts down.
             process.toHandle().destroy(); // SIGTERM
