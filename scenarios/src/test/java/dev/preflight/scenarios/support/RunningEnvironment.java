@@ -33,7 +33,7 @@ public final class RunningEnvironment implements AutoCloseable {
         this.environment = environment;
         this.webhook = WebhookReceiver.start();
         this.runtime = EcsRuntime.start(environment, options);
-        this.pipeline = new DeployPipeline(runtime, appJar(), new WebhookNotifier(webhook.url()));
+        this.pipeline = new DeployPipeline(runtime, new WebhookNotifier(webhook.url()));
     }
 
     /** dev, renamed to {@code project}, with {@code overlays} laid over it (e.g. a misconfiguration on purpose). */
