@@ -1,5 +1,6 @@
 package dev.preflight.image;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -59,7 +60,7 @@ public final class ImageBuilder {
                 baseImage == null ? Map.of() : Map.of(ImageManifest.BASE_NAME, baseImage));
         String json = manifest.toJson();
         String digest = Sha256.of(json);
-        List<java.nio.file.Path> layerFiles = layers.stream().map(l -> store.dir().resolve("blobs/sha256").resolve(Sha256.hex(l.digest()))).toList();
+        List<Path> layerFiles = layers.stream().map(l -> store.dir().resolve("blobs/sha256").resolve(Sha256.hex(l.digest()))).toList();
         store.put(new Image(digest, json, ImageManifest.MEDIA_TYPE, layerFiles, config, baseImage));
         return store.get(digest).orElseThrow(() -> new IllegalStateException(
                 "Image " + digest + " was stored in " + store.dir() + " but cannot be read back"));

@@ -28,12 +28,4 @@ public sealed interface ImageSource {
             }
         }
     }
-
-    static ImageSource dockerfile(Path dockerfile, Path context) {
-        return new FromDockerfile(dockerfile, context);
-    }
-
-    static ImageSource process(List<String> command, Path workingDir, List<String> files) {
-        return new FromProcess(command, workingDir, files);
-    }
 }
