@@ -16,7 +16,6 @@ import dev.preflight.traffic.LoadProfile;
 import dev.preflight.traffic.LoadRun;
 import dev.preflight.traffic.LoadSummary;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,13 +33,12 @@ public final class PreflightBench {
     private static final int RATE = 150;
 
     public static void main(String[] args) throws Exception {
-        Path appJar = Path.of(System.getProperty("preflight.app.jar", "fixtures/app/target/sample-app.jar"));
         Topology topology = new TopologyLoader().load(TopologyLocator.topologyDir(), "dev").withProject("bench");
         try (Engines engines = Engines.create(EngineSettings.fromSystem()).start();
              Environment env = Environment.provision(topology, engines, null);
              EcsRuntime runtime = EcsRuntime.start(env)) {
             System.out.println("preflight bench: engines " + engines.kind().id() + ", time scale " + runtime.timeScale().factor());
-            DeployPipeline pipeline = new DeployPipeline(runtime, appJar, DeployNotifier.none());
+            DeployPipeline pipeline = new DeployPipeline(runtime, DeployNotifier.none());
             env.aws().ecs().updateService(r -> r.cluster(runtime.clusterName()).service(runtime.awsServiceName("api")).desiredCount(3));
             require(pipeline.deploy("api", "v0"));
 

@@ -4,11 +4,13 @@ import dev.preflight.ecs.Deployment;
 import dev.preflight.ecs.EcsRuntime;
 import dev.preflight.ecs.ServiceScheduler;
 import dev.preflight.image.Image;
-import dev.preflight.image.ImageConfig;
+import dev.preflight.image.ImageBuildException;
+import dev.preflight.image.ImageSource;
 import dev.preflight.image.ImageTagAlreadyExistsException;
 import dev.preflight.image.PushResult;
+import dev.preflight.topology.EcrRepository;
 import dev.preflight.topology.EcsService;
-import java.nio.file.Path;
+import dev.preflight.topology.ImageBuild;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -19,29 +21,33 @@ import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
 /**
- * The deploy pipeline of the seed, through the real APIs: build the image, push it to ECR,
- * register a new task definition revision naming it, update the service, wait for steady state,
- * and post one notification with the result.
+ * The deploy pipeline of the seed, through the real APIs: build the service's image from its ECR
+ * repository's build source (its Dockerfile and context, or the process form) with the release's
+ * APP_VERSION in its ENV, push it to ECR, register a new task definition revision naming it, update the
+ * service, wait for steady state, and post one notification with the result.
+ *
+ * <p>The task definition keeps the container health check the topology declares; an image's HEALTHCHECK
+ * is not copied into it, as ECS acts only on the task definition's (docs/aws-behaviour.md section 7).
  */
 public final class DeployPipeline {
     private final EcsRuntime runtime;
-    private final Path appJar;
     private final DeployNotifier notifier;
 
-    public DeployPipeline(EcsRuntime runtime, Path appJar, DeployNotifier notifier) {
+    public DeployPipeline(EcsRuntime runtime, DeployNotifier notifier) {
         this.runtime = runtime;
-        this.appJar = appJar;
         this.notifier = notifier;
     }
 
-    /** Deploys {@code version} of the sample app to a service; the release behaves normally. */
+    /** Deploys {@code version} of the service's image; the release behaves normally. */
     public DeployResult deploy(String service, String version) {
         return deploy(service, version, Map.of(), Duration.ofMinutes(2));
     }
 
     /**
      * Deploys an image whose configuration adds {@code imageEnv} (e.g. APP_HEALTH_FAIL=true for a
-     * bad release): the behaviour lives in the image, not in the harness.
+     * bad release) to its ENV: the behaviour lives in the image, not in the harness. An image that
+     * cannot be built (a Dockerfile that needs RUN, a file the build has not made) fails the deploy
+     * with the builder's message, and nothing is pushed.
      */
     public DeployResult deploy(String service, String version, Map<String, String> imageEnv, Duration timeout) {
         Instant start = Instant.now();
@@ -58,6 +64,9 @@ public final class DeployPipeline {
             runtime.environment().aws().ecs().updateService(r -> r.cluster(runtime.clusterName())
                     .service(runtime.awsServiceName(service)).taskDefinition(taskDefinition));
             result = await(service, version, scheduler, before, taskDefinition, start, timeout);
+        } catch (ImageBuildException e) {
+            result = new DeployResult(service, environment(), version, DeployResult.Result.FAILED, null,
+                    "image build failed: " + e.getMessage(), Duration.between(start, Instant.now()));
         } catch (ImageTagAlreadyExistsException e) {
             result = new DeployResult(service, environment(), version, DeployResult.Result.FAILED, null,
                     "push rejected: " + e.getMessage(), Duration.between(start, Instant.now()));
@@ -67,16 +76,27 @@ public final class DeployPipeline {
     }
 
     private String buildAndPush(String repository, String version, Map<String, String> imageEnv) {
-        if (appJar == null) {
-            throw new IllegalStateException("No image source for repository '" + repository + "': the pipeline builds the sample"
-                    + " app's jar. Fix: set -Dpreflight.app.jar=<path of sample-app.jar>");
-        }
         Map<String, String> env = new LinkedHashMap<>(imageEnv);
         env.put("APP_VERSION", version);
-        Image image = runtime.imageBuilder().build(appJar, ImageConfig.javaJar(env));
+        Image image = runtime.imageBuilder().build(source(repository), env);
         String repositoryName = runtime.environment().topology().naming().ecrRepository(repository);
         PushResult pushed = runtime.registry().push(repositoryName, version, image);
         return pushed.imageUri();
+    }
+
+    /** The repository's build source, as the topology declares it (folders already absolute). */
+    private ImageSource source(String repository) {
+        EcrRepository repo = runtime.environment().topology().ecr().repositories().get(repository);
+        ImageBuild build = repo == null ? null : repo.build();
+        if (build == null) {
+            throw new IllegalArgumentException("ECR repository '" + repository + "' (ecr.repositories." + repository
+                    + ") declares no build, so the pipeline cannot build its image. Fix: add 'build: { dockerfile: Dockerfile, context: <folder> }'"
+                    + " (folders relative to the topology folder) or the process form 'build: { process: { command: [...], workingDir: ... } }'");
+        }
+        if (build.isProcess()) {
+            return new ImageSource.FromProcess(build.process().command(), build.process().workingDirPath(), build.process().files());
+        }
+        return new ImageSource.FromDockerfile(build.dockerfilePath(), build.contextPath());
     }
 
     /** A copy of the service's current task definition with the new image, as a CI pipeline does. */

@@ -9,6 +9,7 @@ import dev.preflight.runtime.RunningTask;
 import dev.preflight.runtime.SecretResolver;
 import dev.preflight.runtime.TaskRunner;
 import dev.preflight.runtime.TaskSpec;
+import dev.preflight.runtime.TaskStartException;
 import dev.preflight.time.TimeScale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +18,7 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
 /**
  * Starts a task as ECS does: reads the task definition, pulls the image by its ECR URI (tag to
- * digest to artifact), resolves the secrets now (never later), gives the container a port and its
+ * digest to image), resolves the secrets now (never later), gives the container a port and its
  * log stream, and hands it to the task runner. A failure is an ECS-worded {@link LaunchException}.
  */
 final class TaskLauncher implements TaskStarter {
@@ -86,7 +87,11 @@ final class TaskLauncher implements TaskStarter {
         int stopTimeout = container.stopTimeout() == null ? 30 : container.stopTimeout();
         TaskSpec spec = new TaskSpec(taskId, taskDefinitionArn, container.name(), image, environment, port,
                 scale.real(stopTimeout), group, stream);
-        return runner.start(spec);
+        try {
+            return runner.start(spec);
+        } catch (TaskStartException e) {
+            throw new LaunchException(e.getMessage(), e); // already ECS's CannotStartContainerError
+        }
     }
 
     /** A task that could not start, with ECS's stoppedReason. */

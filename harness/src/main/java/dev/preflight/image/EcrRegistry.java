@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
 
 /**
  * "docker push" and "docker pull" through the real ECR API: a push records the manifest under a
- * tag with PutImage (the artifact stays in the local {@link ImageStore}; moto implements no layer
+ * tag with PutImage (the layers stay in the local {@link ImageStore}; moto implements no layer
  * upload, and PutImage alone is what ECR needs to know the image); a pull resolves a task
  * definition's image URI by BatchGetImage to a digest, and the digest to the stored image.
  *
@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
 public final class EcrRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(EcrRegistry.class);
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
-    private static final List<String> ACCEPTED_MEDIA_TYPES = List.of(ImageManifest.MEDIA_TYPE, "application/vnd.oci.image.manifest.v1+json");
+    private static final List<String> ACCEPTED_MEDIA_TYPES = List.of(ImageManifest.MEDIA_TYPE, ImageManifest.DOCKER_MEDIA_TYPE);
 
     private final AwsClients aws;
     private final EcrClient ecr;
@@ -123,7 +123,7 @@ public final class EcrRegistry {
 
     /**
      * The image a task definition names, as ECS pulls it: tag (or digest) to digest through ECR,
-     * digest to artifact through the local store.
+     * digest to its layers through the local store.
      */
     public Image resolve(String imageUri) {
         ImageReference ref = ImageReference.parse(imageUri);
@@ -158,7 +158,7 @@ public final class EcrRegistry {
             LOG.warn("ECR records {} as {} but its manifest's sha256 is {}; resolving by the manifest", imageUri, recorded, digest);
         }
         return store.get(digest).orElseThrow(() -> new EcrRegistryException(EcrRegistryException.Reason.NOT_IN_LOCAL_STORE,
-                "Image " + imageUri + " is " + digest + " in ECR but its artifact is not in the local image store " + store.dir()
+                "Image " + imageUri + " is " + digest + " in ECR but its layers are not in the local image store " + store.dir()
                         + " (it was pushed by another run or tool; ECR holds only manifests here). Fix: build and push the image"
                         + " in this run with ImageBuilder and EcrRegistry.push", null));
     }

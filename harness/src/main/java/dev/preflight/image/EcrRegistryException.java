@@ -11,7 +11,7 @@ public class EcrRegistryException extends RuntimeException {
         REPOSITORY_NOT_FOUND,
         /** No such tag or digest in the repository. */
         IMAGE_NOT_FOUND,
-        /** ECR knows the image but its artifact is not in this run's image store. */
+        /** ECR knows the image but its layers are not in this run's image store. */
         NOT_IN_LOCAL_STORE,
         /** ECR recorded another digest than the manifest's sha256. */
         DIGEST_MISMATCH,

@@ -1,19 +1,20 @@
 package dev.preflight.image;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * A built image: its digest (sha256 of the manifest, what ECR records and a task pins), the
- * manifest itself, the artifact the layer stands for (the jar, in the {@link ImageStore}) and the
- * config that says how to run it.
+ * A built image: its digest (sha256 of the manifest, what ECR records and a task pins), the manifest
+ * itself, its layers (uncompressed tars in the {@link ImageStore}, in order), the config that says how to
+ * run it, and the base image its FROM named (null for the process form, which has none).
  */
-public record Image(String digest, String manifest, String manifestMediaType, Path artifact, ImageConfig config) {
+public record Image(String digest, String manifest, String manifestMediaType, List<Path> layers, ImageConfig config, String baseImage) {
     public Image {
         Sha256.requireValid(digest, "Image digest");
         Objects.requireNonNull(manifest, "manifest");
         Objects.requireNonNull(manifestMediaType, "manifestMediaType");
-        Objects.requireNonNull(artifact, "artifact");
+        layers = List.copyOf(layers);
         Objects.requireNonNull(config, "config");
     }
 

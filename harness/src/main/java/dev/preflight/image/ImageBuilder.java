@@ -1,16 +1,21 @@
 package dev.preflight.image;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
 
 /**
- * "docker build" without Docker: the image is the jar (its one layer) plus a config saying how to
- * run it, described by a Docker v2 schema 2 manifest whose sha256 is the image digest. Content
- * addressed: the same jar and config always give the same digest; any change to either (a
- * different APP_VERSION, a behaviour switch) gives another.
+ * "docker build" without Docker. From a Dockerfile: its final stage's config, and one layer per COPY or
+ * ADD (a tar of what it copies from the build context); from the process form: one layer of the working
+ * folder's files and the command as the entrypoint. Extra ENV entries (the release's APP_VERSION, the
+ * switches of a bad release) go on top of the image's own, as a last ENV line would. The image is described
+ * by an OCI manifest whose sha256 is its digest: the same files and config always give the same digest, and
+ * any change to either gives another.
  */
 public final class ImageBuilder {
     private final ImageStore store;
@@ -19,27 +24,49 @@ public final class ImageBuilder {
         this.store = store;
     }
 
-    /** Builds and stores the image; the returned image's artifact is the stored copy of the jar. */
-    public Image build(Path appJar, ImageConfig config) {
-        if (!Files.isRegularFile(appJar)) {
-            throw new IllegalArgumentException("Cannot build an image: artifact " + appJar.toAbsolutePath()
-                    + " does not exist. Fix: build it first (for the sample app: mvn -pl fixtures/app -am package -DskipTests)");
+    public Image build(ImageSource source) {
+        return build(source, Map.of());
+    }
+
+    /** Builds and stores the image; throws {@link ImageBuildException} naming the file (and line) it cannot build from. */
+    public Image build(ImageSource source, Map<String, String> env) {
+        List<ImageManifest.Descriptor> layers = new ArrayList<>();
+        ImageConfig config;
+        String baseImage;
+        if (source instanceof ImageSource.FromDockerfile d) {
+            Dockerfile dockerfile = Dockerfile.read(d.dockerfile());
+            BuildContext context = BuildContext.of(d.context(), d.dockerfile());
+            Set<String> folders = new HashSet<>(Set.of("/"));
+            for (Dockerfile.Copy copy : dockerfile.copies()) {
+                layers.add(layer(context.entries(copy, folders)));
+            }
+            config = dockerfile.config();
+            baseImage = dockerfile.baseImage();
+        } else {
+            ImageSource.FromProcess p = (ImageSource.FromProcess) source;
+            SortedMap<String, BuildContext.Entry> files = BuildContext.plain(p.workingDir()).files(p.files());
+            if (files.isEmpty()) {
+                throw new ImageBuildException(p.workingDir(), 0, "no file of the working folder matches " + (p.files().isEmpty() ? "(all files)" : p.files()),
+                        "name the files that make the image in build.process.files, relative to workingDir");
+            }
+            layers.add(layer(files));
+            config = ImageConfig.of(p.command(), Map.of());
+            baseImage = null;
         }
-        long layerSize;
-        try {
-            layerSize = Files.size(appJar);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + appJar, e);
-        }
-        String layerDigest = Sha256.of(appJar);
-        byte[] configBlob = ImageConfigBlob.serialize(config, List.of(layerDigest));
+        config = config.withEnv(new LinkedHashMap<>(env));
+        byte[] configBlob = ImageConfigBlob.serialize(config, layers.stream().map(ImageManifest.Descriptor::digest).toList());
         ImageManifest manifest = new ImageManifest(
-                new ImageManifest.Descriptor(ImageManifest.CONFIG_MEDIA_TYPE, configBlob.length, Sha256.of(configBlob)),
-                List.of(new ImageManifest.Descriptor(ImageManifest.JAR_LAYER_MEDIA_TYPE, layerSize, layerDigest)));
+                new ImageManifest.Descriptor(ImageManifest.CONFIG_MEDIA_TYPE, configBlob.length, Sha256.of(configBlob)), layers,
+                baseImage == null ? Map.of() : Map.of(ImageManifest.BASE_NAME, baseImage));
         String json = manifest.toJson();
-        Image image = new Image(Sha256.of(json), json, ImageManifest.MEDIA_TYPE, appJar, config);
-        store.put(image);
-        return store.get(image.digest()).orElseThrow(() -> new IllegalStateException(
-                "Image " + image.digest() + " was stored in " + store.dir() + " but cannot be read back"));
+        String digest = Sha256.of(json);
+        List<Path> layerFiles = layers.stream().map(l -> store.dir().resolve("blobs/sha256").resolve(Sha256.hex(l.digest()))).toList();
+        store.put(new Image(digest, json, ImageManifest.MEDIA_TYPE, layerFiles, config, baseImage));
+        return store.get(digest).orElseThrow(() -> new IllegalStateException(
+                "Image " + digest + " was stored in " + store.dir() + " but cannot be read back"));
+    }
+
+    private ImageManifest.Descriptor layer(SortedMap<String, BuildContext.Entry> entries) {
+        return store.putBlob(ImageManifest.LAYER_MEDIA_TYPE, out -> LayerTar.write(entries, out));
     }
 }

@@ -1,33 +1,52 @@
 package dev.preflight.image;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * What a Docker image config says about how to run the image: its entrypoint, its environment
- * ({@code ENV}, e.g. APP_VERSION=v2 and the behaviour switches of a "bad release") and its labels.
+ * What a Docker image config says about how to run the image, as a Dockerfile's final stage sets it:
+ * {@code ENTRYPOINT} and {@code CMD} (exec form; a shell form is already {@code /bin/sh -c ...}),
+ * {@code ENV} (with the release's APP_VERSION and the switches of a "bad release" on top),
+ * {@code WORKDIR}, {@code USER}, {@code EXPOSE}, {@code HEALTHCHECK}, {@code STOPSIGNAL} and {@code LABEL}.
  *
- * <p>In the entrypoint, {@value #ARTIFACT} stands for the image's artifact (the jar) wherever the
- * task runs, and a first element {@code java} for the JVM the harness runs on. Maps are kept
- * sorted by key so equal configs serialize, and so digest, the same.
+ * <p>Maps and port lists are kept sorted so equal configs serialize, and so digest, the same.
+ *
+ * @param workingDir absolute in the image; "/" when the Dockerfile sets none
+ * @param user       recorded as the image says it; a process task runs as this machine's user
+ * @param healthCheck null when the Dockerfile has none; ECS acts only on the task definition's (docs/aws-behaviour.md section 7)
+ * @param stopSignal null when the Dockerfile has none (SIGTERM)
  */
-public record ImageConfig(List<String> entrypoint, Map<String, String> env, Map<String, String> labels) {
-    /** Placeholder for the artifact's path in the entrypoint. */
-    public static final String ARTIFACT = "{artifact}";
+public record ImageConfig(List<String> entrypoint, List<String> cmd, Map<String, String> env, String workingDir, String user,
+                          List<String> exposedPorts, HealthCheck healthCheck, String stopSignal, Map<String, String> labels) {
 
-    /** A small, fast-starting JVM: the sample app is started for every task of every deploy. */
-    public static final List<String> JAVA_JAR_ENTRYPOINT = List.of(
-            "java", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:+UseSerialGC", "-Xmx96m", "-jar", ARTIFACT);
+    /**
+     * Docker's HEALTHCHECK: {@code test} is {@code [NONE]}, {@code [CMD, arg...]} or {@code [CMD-SHELL, command]};
+     * a null duration or retries means Docker's default.
+     */
+    public record HealthCheck(List<String> test, Duration interval, Duration timeout, Duration startPeriod,
+                              Duration startInterval, Integer retries) {
+        public HealthCheck {
+            test = List.copyOf(test);
+        }
+    }
 
     public ImageConfig {
-        if (entrypoint == null || entrypoint.isEmpty()) {
-            throw new IllegalArgumentException("An image needs an entrypoint, e.g. " + JAVA_JAR_ENTRYPOINT);
-        }
-        entrypoint = List.copyOf(entrypoint);
+        entrypoint = entrypoint == null ? List.of() : List.copyOf(entrypoint);
+        cmd = cmd == null ? List.of() : List.copyOf(cmd);
         env = sorted(env, "env");
+        workingDir = workingDir == null || workingDir.isEmpty() ? "/" : workingDir;
+        if (!workingDir.startsWith("/")) {
+            throw new IllegalArgumentException("Image working folder '" + workingDir + "' is not absolute");
+        }
+        user = user == null || user.isEmpty() ? null : user;
+        exposedPorts = exposedPorts == null ? List.of() : List.copyOf(new TreeSet<>(exposedPorts));
+        stopSignal = stopSignal == null || stopSignal.isEmpty() ? null : stopSignal;
         labels = sorted(labels, "labels");
         env.keySet().forEach(name -> {
             if (name.isEmpty() || name.contains("=")) {
@@ -36,16 +55,23 @@ public record ImageConfig(List<String> entrypoint, Map<String, String> env, Map<
         });
     }
 
-    /** The Java entrypoint above with this environment and no labels. */
-    public static ImageConfig javaJar(Map<String, String> env) {
-        return new ImageConfig(JAVA_JAR_ENTRYPOINT, env, Map.of());
+    /** A config that runs {@code command} in the image's root with this environment, and says nothing else. */
+    public static ImageConfig of(List<String> command, Map<String, String> env) {
+        return new ImageConfig(command, List.of(), env, "/", null, List.of(), null, null, Map.of());
+    }
+
+    /** What the container runs: the entrypoint followed by the command, as Docker joins them. */
+    public List<String> command() {
+        List<String> all = new ArrayList<>(entrypoint);
+        all.addAll(cmd);
+        return List.copyOf(all);
     }
 
     /** The same image with these variables set on top (a "bad release" is a release with a switch on). */
     public ImageConfig withEnv(Map<String, String> more) {
         Map<String, String> merged = new LinkedHashMap<>(env);
         merged.putAll(more);
-        return new ImageConfig(entrypoint, merged, labels);
+        return new ImageConfig(entrypoint, cmd, merged, workingDir, user, exposedPorts, healthCheck, stopSignal, labels);
     }
 
     private static Map<String, String> sorted(Map<String, String> map, String what) {

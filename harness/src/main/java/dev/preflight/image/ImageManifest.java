@@ -6,18 +6,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * A Docker image manifest, version 2 schema 2: one config blob and the layers. Serialized compactly
- * with fields in a fixed order, so the same image always has the same bytes and so the same digest.
- *
- * <p>The one layer is the jar itself, not a tar: its media type says so rather than pretend.
+ * An OCI image manifest (schema version 2): the config blob, the layers (uncompressed tars) and the
+ * annotations, among them the base image a Dockerfile's FROM names ({@value #BASE_NAME}). Serialized
+ * compactly with fields in a fixed order, so the same image always has the same bytes and so the same digest.
  */
-record ImageManifest(Descriptor config, List<Descriptor> layers) {
-    static final String MEDIA_TYPE = "application/vnd.docker.distribution.manifest.v2+json";
-    static final String CONFIG_MEDIA_TYPE = "application/vnd.docker.container.image.v1+json";
-    static final String JAR_LAYER_MEDIA_TYPE = "application/java-archive";
+record ImageManifest(Descriptor config, List<Descriptor> layers, Map<String, String> annotations) {
+    static final String MEDIA_TYPE = "application/vnd.oci.image.manifest.v1+json";
+    static final String DOCKER_MEDIA_TYPE = "application/vnd.docker.distribution.manifest.v2+json";
+    static final String CONFIG_MEDIA_TYPE = "application/vnd.oci.image.config.v1+json";
+    static final String LAYER_MEDIA_TYPE = "application/vnd.oci.image.layer.v1.tar";
+    /** The OCI annotation for the image a build started FROM. */
+    static final String BASE_NAME = "org.opencontainers.image.base.name";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -27,6 +32,11 @@ record ImageManifest(Descriptor config, List<Descriptor> layers) {
 
     ImageManifest {
         layers = List.copyOf(layers);
+        annotations = annotations == null ? Map.of() : new TreeMap<>(annotations);
+    }
+
+    String baseImage() {
+        return annotations.get(BASE_NAME);
     }
 
     String toJson() {
@@ -36,6 +46,10 @@ record ImageManifest(Descriptor config, List<Descriptor> layers) {
         root.set("config", descriptor(config));
         ArrayNode array = root.putArray("layers");
         layers.forEach(layer -> array.add(descriptor(layer)));
+        if (!annotations.isEmpty()) {
+            ObjectNode node = root.putObject("annotations");
+            annotations.forEach(node::put);
+        }
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -59,7 +73,9 @@ record ImageManifest(Descriptor config, List<Descriptor> layers) {
             }
             List<Descriptor> layers = new ArrayList<>();
             root.path("layers").forEach(layer -> layers.add(descriptor(layer)));
-            return new ImageManifest(descriptor(root.get("config")), layers);
+            Map<String, String> annotations = new LinkedHashMap<>();
+            root.path("annotations").properties().forEach(e -> annotations.put(e.getKey(), e.getValue().asText()));
+            return new ImageManifest(descriptor(root.get("config")), layers, annotations);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Image manifest is not valid JSON: " + e.getOriginalMessage(), e);
         }

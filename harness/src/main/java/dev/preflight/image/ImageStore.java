@@ -1,27 +1,38 @@
 package dev.preflight.image;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The local side of the registry: blobs by digest under a folder of the run dir, as a Docker
- * daemon keeps pulled images. ECR holds the manifests and tags; the artifact itself (the jar) only
- * lives here, so an image can be resolved only in the run that built it.
+ * The local side of the registry: blobs by digest under a folder of the run dir, as a Docker daemon
+ * keeps pulled images. ECR holds the manifests and tags; the layers themselves only live here, so an
+ * image can be resolved only in the run that built it.
  *
  * <pre>
  *   manifests/&lt;hex&gt;.json      the manifest, keyed by its digest
- *   blobs/sha256/&lt;hex&gt;         config blob and layer (the jar), keyed by their digests
+ *   blobs/sha256/&lt;hex&gt;         config blob and layers (tars), keyed by their digests
  * </pre>
  * Every write checks the content against its digest and lands with an atomic move, so concurrent
  * puts of the same image are harmless and a reader never sees half a file.
  */
 public final class ImageStore {
+    /** Writes a blob's bytes. */
+    interface BlobWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
     private final Path dir;
 
     public ImageStore(Path dir) {
@@ -32,7 +43,35 @@ public final class ImageStore {
         return dir;
     }
 
-    /** Stores the image (idempotent); its artifact is copied in unless it already is the stored blob. */
+    /** Writes a layer (or any blob) through {@code writer} and stores it under its digest. */
+    ImageManifest.Descriptor putBlob(String mediaType, BlobWriter writer) {
+        try {
+            Path blobs = dir.resolve("blobs").resolve("sha256");
+            Files.createDirectories(blobs);
+            Path tmp = Files.createTempFile(blobs, "blob", ".tmp");
+            MessageDigest md = sha256();
+            try {
+                try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), md)) {
+                    writer.write(out);
+                }
+                String digest = "sha256:" + HexFormat.of().formatHex(md.digest());
+                long size = Files.size(tmp);
+                Path target = blob(digest);
+                if (Files.exists(target)) {
+                    Files.delete(tmp); // content-addressed: the same bytes are there already
+                } else {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+                return new ImageManifest.Descriptor(mediaType, size, digest);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot store a blob in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stores the image (idempotent); layers not yet here are copied in from the image's own files. */
     public void put(Image image) {
         String manifestDigest = Sha256.of(image.manifest());
         if (!manifestDigest.equals(image.digest())) {
@@ -40,28 +79,30 @@ public final class ImageStore {
                     + manifestDigest + ". Fix: build images with ImageBuilder, which computes the digest from the manifest");
         }
         ImageManifest manifest = ImageManifest.parse(image.manifest());
-        if (manifest.layers().size() != 1) {
-            throw new IllegalArgumentException("Image " + image.digest() + " has " + manifest.layers().size()
-                    + " layers; a process image has exactly one, its artifact");
+        if (manifest.layers().size() != image.layers().size()) {
+            throw new IllegalArgumentException("Image " + image.digest() + " has " + image.layers().size() + " layer files but its manifest names "
+                    + manifest.layers().size());
         }
-        byte[] config = ImageConfigBlob.serialize(image.config(), manifest.layers().stream().map(ImageManifest.Descriptor::digest).toList());
+        List<String> diffIds = manifest.layers().stream().map(ImageManifest.Descriptor::digest).toList();
+        byte[] config = ImageConfigBlob.serialize(image.config(), diffIds);
         if (!Sha256.of(config).equals(manifest.config().digest())) {
             throw new IllegalArgumentException("Image " + image.digest() + ": its config " + image.config()
                     + " does not match the config blob " + manifest.config().digest() + " its manifest names");
         }
-        ImageManifest.Descriptor layer = manifest.layers().get(0);
-        Path layerBlob = blob(layer.digest());
         try {
-            if (!Files.exists(layerBlob)) {
-                String artifactDigest = Sha256.of(image.artifact());
-                if (!artifactDigest.equals(layer.digest())) {
-                    throw new IllegalArgumentException("Image " + image.digest() + ": artifact " + image.artifact() + " has digest "
-                            + artifactDigest + " but the manifest's layer is " + layer.digest()
-                            + " (was the jar rebuilt after the image was built?). Fix: build the image again");
+            for (int i = 0; i < diffIds.size(); i++) {
+                Path layerBlob = blob(diffIds.get(i));
+                if (!Files.exists(layerBlob)) {
+                    Path source = image.layers().get(i);
+                    String actual = Sha256.of(source);
+                    if (!actual.equals(diffIds.get(i))) {
+                        throw new IllegalArgumentException("Image " + image.digest() + ": layer " + source + " has digest " + actual
+                                + " but the manifest names " + diffIds.get(i) + ". Fix: build the image again");
+                    }
+                    Path tmp = temp(layerBlob);
+                    Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(tmp, layerBlob, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 }
-                Path tmp = temp(layerBlob);
-                Files.copy(image.artifact(), tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, layerBlob, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
             write(blob(manifest.config().digest()), config);
             write(manifestFile(image.digest()), image.manifest().getBytes(StandardCharsets.UTF_8));
@@ -70,7 +111,7 @@ public final class ImageStore {
         }
     }
 
-    /** The image with this manifest digest, its artifact being the stored blob; empty if not stored here. */
+    /** The image with this manifest digest, its layers being the stored blobs; empty if not stored here. */
     public Optional<Image> get(String digest) {
         Path file = manifestFile(Sha256.requireValid(digest, "Image digest"));
         if (!Files.exists(file)) {
@@ -80,13 +121,16 @@ public final class ImageStore {
             String json = Files.readString(file, StandardCharsets.UTF_8);
             ImageManifest manifest = ImageManifest.parse(json);
             Path configBlob = blob(manifest.config().digest());
-            Path layerBlob = blob(manifest.layers().get(0).digest());
-            if (!Files.exists(configBlob) || !Files.exists(layerBlob)) {
+            List<Path> layers = new ArrayList<>();
+            for (ImageManifest.Descriptor layer : manifest.layers()) {
+                layers.add(blob(layer.digest()));
+            }
+            if (!Files.exists(configBlob) || !layers.stream().allMatch(Files::exists)) {
                 throw new IllegalStateException("Image store " + dir + " has the manifest of " + digest
-                        + " but not its blobs (deleted while the run was going?). Fix: build and push the image again");
+                        + " but not all its blobs (deleted while the run was going?). Fix: build and push the image again");
             }
             ImageConfig config = ImageConfigBlob.parse(Files.readAllBytes(configBlob));
-            return Optional.of(new Image(digest, json, ImageManifest.MEDIA_TYPE, layerBlob, config));
+            return Optional.of(new Image(digest, json, ImageManifest.MEDIA_TYPE, layers, config, manifest.baseImage()));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read image " + digest + " from " + dir + ": " + e.getMessage(), e);
         }
@@ -128,5 +172,13 @@ public final class ImageStore {
     private static Path temp(Path target) throws IOException {
         Files.createDirectories(target.getParent());
         return Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("This JVM has no SHA-256", e);
+        }
     }
 }

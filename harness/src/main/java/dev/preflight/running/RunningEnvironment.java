@@ -44,16 +44,13 @@ import java.util.function.UnaryOperator;
  * copies run side by side in one engine without disturbing each other.
  */
 public final class RunningEnvironment implements AutoCloseable {
-    /** The sample app's jar, until every service's image is built from its own Dockerfile. */
-    public static final String APP_JAR_PROPERTY = "preflight.app.jar";
-
     private final Environment environment;
     private final boolean owned;
     private final EcsRuntime runtime;
     private final WebhookReceiver webhook;
     private final DeployPipeline pipeline;
 
-    private RunningEnvironment(Environment environment, boolean owned, RuntimeOptions options, Path appJar) {
+    private RunningEnvironment(Environment environment, boolean owned, RuntimeOptions options) {
         this.environment = environment;
         this.owned = owned;
         WebhookReceiver receiver = WebhookReceiver.start();
@@ -64,12 +61,12 @@ public final class RunningEnvironment implements AutoCloseable {
             throw e;
         }
         this.webhook = receiver;
-        this.pipeline = new DeployPipeline(runtime, appJar, new WebhookNotifier(webhook.url()));
+        this.pipeline = new DeployPipeline(runtime, new WebhookNotifier(webhook.url()));
     }
 
     /** What to run: {@code environment} of the topology folder (an overlay in its environments/). */
     public static Definition of(String environment) {
-        return new Definition(environment, null, null, List.of(), UnaryOperator.identity(), null, null, System.out);
+        return new Definition(environment, null, null, List.of(), UnaryOperator.identity(), null, System.out);
     }
 
     /**
@@ -77,7 +74,7 @@ public final class RunningEnvironment implements AutoCloseable {
      * and leaves the environment to its owner.
      */
     public static RunningEnvironment on(Environment environment, RuntimeOptions options) {
-        return new RunningEnvironment(environment, false, options, defaultAppJar());
+        return new RunningEnvironment(environment, false, options);
     }
 
     public Environment environment() {
@@ -152,11 +149,6 @@ public final class RunningEnvironment implements AutoCloseable {
         }
     }
 
-    private static Path defaultAppJar() {
-        String configured = System.getProperty(APP_JAR_PROPERTY);
-        return configured == null ? null : Path.of(configured);
-    }
-
     /**
      * An environment to run, immutable: each {@code with...} returns a new definition.
      */
@@ -167,29 +159,27 @@ public final class RunningEnvironment implements AutoCloseable {
         private final List<Overlay> overlays;
         private final UnaryOperator<Topology> edit;
         private final RuntimeOptions options;
-        private final Path appJar;
         private final PrintStream progress;
 
         private Definition(String environment, Path topologyDir, String project, List<Overlay> overlays,
-                           UnaryOperator<Topology> edit, RuntimeOptions options, Path appJar, PrintStream progress) {
+                           UnaryOperator<Topology> edit, RuntimeOptions options, PrintStream progress) {
             this.environment = Objects.requireNonNull(environment, "environment");
             this.topologyDir = topologyDir;
             this.project = project;
             this.overlays = List.copyOf(overlays);
             this.edit = edit;
             this.options = options;
-            this.appJar = appJar;
             this.progress = progress;
         }
 
         /** The topology folder (base.yaml and environments/); by default {@link TopologyLocator#topologyDir()}. */
         public Definition withTopologyDir(Path dir) {
-            return new Definition(environment, dir, project, overlays, edit, options, appJar, progress);
+            return new Definition(environment, dir, project, overlays, edit, options, progress);
         }
 
         /** Its own copy under this project name: every AWS name, database and role carries it. */
         public Definition withProject(String newProject) {
-            return new Definition(environment, topologyDir, newProject, overlays, edit, options, appJar, progress);
+            return new Definition(environment, topologyDir, newProject, overlays, edit, options, progress);
         }
 
         /** A change in the topology's own YAML, merged and validated like the environment's overlay. */
@@ -200,7 +190,7 @@ public final class RunningEnvironment implements AutoCloseable {
         public Definition withOverlay(Overlay overlay) {
             List<Overlay> more = new ArrayList<>(overlays);
             more.add(Objects.requireNonNull(overlay, "overlay"));
-            return new Definition(environment, topologyDir, project, more, edit, options, appJar, progress);
+            return new Definition(environment, topologyDir, project, more, edit, options, progress);
         }
 
         /**
@@ -209,22 +199,17 @@ public final class RunningEnvironment implements AutoCloseable {
          */
         public Definition withUnvalidatedEdit(UnaryOperator<Topology> change) {
             UnaryOperator<Topology> before = edit;
-            return new Definition(environment, topologyDir, project, overlays, t -> change.apply(before.apply(t)), options, appJar,
-                    progress);
+            return new Definition(environment, topologyDir, project, overlays, t -> change.apply(before.apply(t)), options, progress);
         }
 
         public Definition withRuntimeOptions(RuntimeOptions newOptions) {
-            return new Definition(environment, topologyDir, project, overlays, edit, newOptions, appJar, progress);
+            return new Definition(environment, topologyDir, project, overlays, edit, newOptions, progress);
         }
 
-        /** The sample app's jar the pipeline builds images of; by default {@value #APP_JAR_PROPERTY}. */
-        public Definition withAppJar(Path jar) {
-            return new Definition(environment, topologyDir, project, overlays, edit, options, jar, progress);
-        }
 
         /** Where provisioning prints its lines; null for silence. */
         public Definition withProgress(PrintStream out) {
-            return new Definition(environment, topologyDir, project, overlays, edit, options, appJar, out);
+            return new Definition(environment, topologyDir, project, overlays, edit, options, out);
         }
 
         /** The topology this definition stands for, loaded and validated (overlays included). */
@@ -239,8 +224,7 @@ public final class RunningEnvironment implements AutoCloseable {
             Topology topology = topology();
             Environment env = Environment.provision(topology, engines, progress);
             try {
-                return new RunningEnvironment(env, true, options != null ? options : RuntimeOptions.defaults(),
-                        appJar != null ? appJar : defaultAppJar());
+                return new RunningEnvironment(env, true, options != null ? options : RuntimeOptions.defaults());
             } catch (RuntimeException e) {
                 try {
                     env.destroy();

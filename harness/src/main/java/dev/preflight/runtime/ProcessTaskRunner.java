@@ -2,11 +2,12 @@ package dev.preflight.runtime;
 
 import dev.preflight.engine.ProcessLedger;
 import dev.preflight.image.Image;
-import dev.preflight.image.ImageConfig;
+import dev.preflight.image.LayerTar;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs task containers as OS processes of this machine, started from images: the command is the
- * image's entrypoint ({@code java} being this JVM's java, {@value ImageConfig#ARTIFACT} the stored
- * jar), the environment the image's env with the task's on top and nothing of the harness's but
- * PATH and JAVA_HOME, the working folder and the local log in {@code <run dir>/tasks/<task id>/}.
+ * Runs task containers as OS processes of this machine, started from images: each image's layers are
+ * unpacked once into {@code <run dir>/images/<digest>/rootfs} (shared by its tasks, files read-only), and
+ * the task runs the image's ENTRYPOINT + CMD made concrete by {@link ProcessCommand} (the runtime its FROM
+ * implies, paths of the image taken in the root) in the root's WORKDIR. The environment is the image's ENV
+ * with the task's on top and nothing of the harness's but PATH and JAVA_HOME; the task's port is in PORT;
+ * the local log is in {@code <run dir>/tasks/<task id>/}.
  *
  * <p>Every process is in the ledger while it runs, so a run killed outright has its tasks stopped by
  * the next one; a JVM that exits normally without closing the runner kills them on the way out.
@@ -37,6 +40,8 @@ public final class ProcessTaskRunner implements TaskRunner {
 
     private final ProcessLedger ledger;
     private final Path tasksDir;
+    private final Path imagesDir;
+    private final Map<String, Path> roots = new ConcurrentHashMap<>();
     private final TaskLogShipper logs;
     private final Map<String, ProcessTask> running = new ConcurrentHashMap<>();
     private final ExecutorService exits = Executors.newCachedThreadPool(daemon("task-exit"));
@@ -46,6 +51,7 @@ public final class ProcessTaskRunner implements TaskRunner {
     public ProcessTaskRunner(ProcessLedger ledger, Path runDir, TaskLogShipper logs) {
         this.ledger = java.util.Objects.requireNonNull(ledger, "ledger");
         this.tasksDir = runDir.resolve("tasks");
+        this.imagesDir = runDir.resolve("images");
         this.logs = java.util.Objects.requireNonNull(logs, "logs (a TaskLogShipper)");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -61,21 +67,25 @@ public final class ProcessTaskRunner implements TaskRunner {
         }
         Path dir = tasksDir.resolve(spec.taskId().replaceAll("[^A-Za-z0-9._-]", "_"));
         Path localLog = dir.resolve("output.log");
-        List<String> command = command(spec.image());
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        Path root = root(spec.image());
+        String machinePath = System.getenv("PATH");
+        List<String> command = ProcessCommand.of(spec.image(), root, machinePath);
+        Path workdir = root.resolve(spec.image().config().workingDir().substring(1));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workdir.toFile());
         Map<String, String> env = builder.environment();
         env.keySet().retainAll(List.of("PATH", "JAVA_HOME"));
-        env.putAll(spec.image().config().env());
+        env.putAll(ProcessCommand.environment(spec.image(), root, machinePath));
         env.putAll(spec.environment()); // the task definition overrides the image's ENV, as in Docker
-        env.putIfAbsent("PORT", Integer.toString(spec.port()));
+        // Every task on this machine has its own port: it overrides the image's PORT (a Dockerfile's ENV PORT=8080).
+        env.put("PORT", Integer.toString(spec.port()));
         Process process;
         try {
             Files.createDirectories(dir);
             process = builder.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start task " + spec.taskId() + " of " + spec.taskDefinitionArn() + " (container "
-                    + spec.containerName() + ", image " + spec.image().digest() + "): " + command + " failed: " + e.getMessage()
-                    + ". Fix: the image's entrypoint must name a program on this machine", e);
+            throw new TaskStartException("CannotStartContainerError: failed to start the container process of task " + spec.taskId()
+                    + " (container " + spec.containerName() + ", image " + spec.image().digest() + "): " + command + ": " + e.getMessage()
+                    + ". Fix: the image's ENTRYPOINT/CMD must name a program this machine can run", e);
         }
         ledger.trackProcess(process.toHandle());
         try {
@@ -96,23 +106,32 @@ public final class ProcessTaskRunner implements TaskRunner {
         }
     }
 
-    /** The entrypoint made concrete: the artifact's path in place of its placeholder, this JVM for "java". */
-    static List<String> command(Image image) {
-        List<String> command = new ArrayList<>();
-        String artifact = image.artifact().toAbsolutePath().toString();
-        for (String part : image.config().entrypoint()) {
-            command.add(part.replace(ImageConfig.ARTIFACT, artifact));
-        }
-        if (command.get(0).equals("java")) {
-            command.set(0, javaBinary());
-        }
-        return command;
-    }
-
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command()
-                .filter(c -> Path.of(c).getFileName().toString().startsWith("java"))
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    /** The image's files, unpacked once per image: layers in order into a fresh folder, moved into place whole. */
+    Path root(Image image) {
+        return roots.computeIfAbsent(image.digest(), digest -> {
+            Path target = imagesDir.resolve(digest.substring("sha256:".length())).resolve("rootfs");
+            if (Files.isDirectory(target)) {
+                return target;
+            }
+            Path tmp = target.resolveSibling("rootfs.tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+            try {
+                Files.createDirectories(tmp);
+                for (Path layer : image.layers()) {
+                    LayerTar.extract(layer, tmp);
+                }
+                // Docker makes the WORKDIR when the container starts if no layer has it.
+                Files.createDirectories(tmp.resolve(image.config().workingDir().substring(1)));
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                ProcessLedger.deleteTree(tmp);
+                if (Files.isDirectory(target)) {
+                    return target; // another runner on the same run dir was first
+                }
+                throw new UncheckedIOException("Cannot unpack image " + digest + " into " + target + ": " + e.getMessage(), e);
+            }
+            LOG.debug("Unpacked image {} ({} layers) into {}", image.shortDigest(), image.layers().size(), target);
+            return target;
+        });
     }
 
     /** The tasks started by this runner that have not exited yet. */

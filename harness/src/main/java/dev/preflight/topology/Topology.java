@@ -57,6 +57,14 @@ public record Topology(
                 new Ecs(ecs.cluster(), services));
     }
 
+    /** The same environment with the image builds' folders made absolute against the topology folder. */
+    Topology withBuildsResolvedAgainst(java.nio.file.Path topologyDir) {
+        java.util.Map<String, EcrRepository> repositories = new java.util.LinkedHashMap<>();
+        ecr.repositories().forEach((name, repo) -> repositories.put(name, repo == null ? null : repo.resolvedAgainst(topologyDir)));
+        return new Topology(project, environment, region, network, new Ecr(repositories), logs, secrets, rds, elasticache, s3, iam,
+                loadBalancer, ecs);
+    }
+
     /** The AWS names of this environment's resources. */
     public Naming naming() {
         return new Naming(project, environment);

@@ -86,7 +86,8 @@ public final class TopologyLoader {
             bind(merged.deepCopy(), environment, sources);
             throw new TopologyException(shapeProblems);
         }
-        Topology topology = bind(merged, environment, sources);
+        // Build folders are relative to the topology folder (base.yaml's), whichever file set them.
+        Topology topology = bind(merged, environment, sources).withBuildsResolvedAgainst(dir);
         List<TopologyException.Problem> problems = new TopologyValidator(topology, sources).validate();
         if (!problems.isEmpty()) {
             throw new TopologyException(problems);

@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.ecs.model.PortMapping;
  */
 final class InProcessTasks implements TaskStarter, AutoCloseable {
     private static final Image IMAGE = new Image("sha256:" + "0".repeat(64), "{}", "application/vnd.oci.image.manifest.v1+json",
-            Path.of("none"), new ImageConfig(List.of("none"), Map.of(), Map.of()));
+            List.of(), ImageConfig.of(List.of("none"), Map.of()), null);
 
     final List<Task> started = new CopyOnWriteArrayList<>();
     volatile boolean allBad;

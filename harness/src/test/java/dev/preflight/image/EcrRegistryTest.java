@@ -28,10 +28,11 @@ class EcrRegistryTest {
         moto = TestMotoServer.start();
         store = new ImageStore(dir.resolve("images"));
         registry = new EcrRegistry(moto.aws(), store);
-        Path jar = TestJars.withText(dir.resolve("app.jar"), "app");
+        ImageSource source = TestImages.context(dir.resolve("app"), "FROM eclipse-temurin:17-jre\nCOPY app.jar /app/app.jar\n"
+                + "ENTRYPOINT [\"java\", \"-jar\", \"/app/app.jar\"]\n", Map.of("app.jar", "app"));
         ImageBuilder builder = new ImageBuilder(store);
-        v1 = builder.build(jar, ImageConfig.javaJar(Map.of("APP_VERSION", "v1")));
-        v2 = builder.build(jar, ImageConfig.javaJar(Map.of("APP_VERSION", "v2")));
+        v1 = builder.build(source, Map.of("APP_VERSION", "v1"));
+        v2 = builder.build(source, Map.of("APP_VERSION", "v2"));
         for (ImageTagMutability mutability : new ImageTagMutability[] {ImageTagMutability.MUTABLE, ImageTagMutability.IMMUTABLE}) {
             moto.aws().ecr().createRepository(r -> r.repositoryName("app-" + mutability.toString().toLowerCase()).imageTagMutability(mutability));
         }
@@ -53,7 +54,7 @@ class EcrRegistryTest {
         assertThat(pushed.imageUri()).matches("\\d{12}\\.dkr\\.ecr\\.us-east-1\\.amazonaws\\.com/app-mutable:v1");
         assertThat(registry.resolve(pushed.imageUri())).isEqualTo(v1);
         assertThat(registry.resolve(pushed.pinnedUri())).isEqualTo(v1);
-        assertThat(registry.resolve(pushed.pinnedUri()).artifact()).exists();
+        assertThat(registry.resolve(pushed.pinnedUri()).layers()).isNotEmpty().allSatisfy(layer -> assertThat(layer).exists());
 
         int before = moto.aws().mutatingCalls();
         PushResult again = registry.push("app-mutable", "v1", v1);

@@ -3,7 +3,6 @@ package dev.preflight.image;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.jar.Attributes;
@@ -16,14 +15,6 @@ public final class TestJars {
     private static final long FIXED_TIME = 946_684_800_000L; // 2000-01-01
 
     private TestJars() {
-    }
-
-    /** A jar with one text entry: enough to have a layer with a digest. */
-    public static Path withText(Path jar, String text) throws IOException {
-        try (JarOutputStream out = open(jar, null)) {
-            put(out, "content.txt", text.getBytes(StandardCharsets.UTF_8));
-        }
-        return jar;
     }
 
     /** A runnable jar of one class (no nested classes), started with java -jar. */

@@ -8,7 +8,9 @@ import dev.preflight.engine.ProcessLedger;
 import dev.preflight.image.Image;
 import dev.preflight.image.ImageBuilder;
 import dev.preflight.image.ImageConfig;
+import dev.preflight.image.ImageSource;
 import dev.preflight.image.ImageStore;
+import dev.preflight.image.TestImages;
 import dev.preflight.image.TestJars;
 import dev.preflight.image.TestMotoServer;
 import java.io.IOException;
@@ -34,13 +36,20 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProcessTaskRunnerTest {
     private static final String GROUP = "/ecs/preflight-test";
-    private static final List<String> ENTRYPOINT = List.of("java", "-Xmx32m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", ImageConfig.ARTIFACT);
+    private static final String DOCKERFILE = """
+            FROM eclipse-temurin:17-jre
+            WORKDIR /app
+            COPY task.jar /app/task.jar
+            ENV FROM_IMAGE=yes OVERRIDDEN=by-image
+            ENTRYPOINT ["java", "-Xmx32m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", "/app/task.jar"]
+            """;
 
     private Path runDir;
     private TestMotoServer moto;
     private ProcessLedger ledger;
     private TaskLogShipper shipper;
     private ProcessTaskRunner runner;
+    private ImageBuilder builder;
     private Image image;
     private final List<Long> started = new ArrayList<>();
 
@@ -52,9 +61,9 @@ class ProcessTaskRunnerTest {
         ledger = new ProcessLedger(tmp.resolve("ledger"));
         shipper = new TaskLogShipper(moto.aws().logs());
         runner = new ProcessTaskRunner(ledger, runDir, shipper);
-        Path jar = TestJars.runnable(tmp.resolve("task.jar"), TaskTestProgram.class);
-        image = new ImageBuilder(new ImageStore(tmp.resolve("images"))).build(jar,
-                new ImageConfig(ENTRYPOINT, Map.of("APP_VERSION", "v1", "FROM_IMAGE", "yes", "OVERRIDDEN", "by-image"), Map.of()));
+        builder = new ImageBuilder(new ImageStore(tmp.resolve("images")));
+        TestJars.runnable(tmp.resolve("context/task.jar"), TaskTestProgram.class);
+        image = builder.build(TestImages.context(tmp.resolve("context"), DOCKERFILE, Map.of()), Map.of("APP_VERSION", "v1"));
     }
 
     @AfterAll
@@ -192,10 +201,13 @@ class ProcessTaskRunnerTest {
 
     @Test
     void aBadStartIsNamed() {
-        Image broken = new Image(image.digest(), image.manifest(), image.manifestMediaType(), image.artifact(),
-                new ImageConfig(List.of("no-such-program-xyz", ImageConfig.ARTIFACT), Map.of(), Map.of()));
+        Image broken = new Image(image.digest(), image.manifest(), image.manifestMediaType(), image.layers(),
+                ImageConfig.of(List.of("no-such-program-xyz", "/app/task.jar"), Map.of()), "debian:12");
         assertThatThrownBy(() -> runner.start(spec("bad-1", Map.of(), Duration.ofSeconds(1), null, broken)))
-                .hasMessageContaining("bad-1").hasMessageContaining("no-such-program-xyz").hasMessageContaining("Fix");
+                .isInstanceOf(TaskStartException.class)
+                .hasMessageStartingWith("CannotStartContainerError: failed to start the container process: exec: \"no-such-program-xyz\": "
+                        + "executable file not found in $PATH")
+                .hasMessageContaining("FROM debian:12").hasMessageContaining("Fix: install no-such-program-xyz on this machine");
         assertThatThrownBy(() -> new TaskSpec("t", "arn", "web", image, Map.of("PORT", "1"), 2, Duration.ZERO, null, null))
                 .hasMessageContaining("PORT=1").hasMessageContaining("port is 2");
         RunningTask[] first = new RunningTask[1];
@@ -206,10 +218,100 @@ class ProcessTaskRunnerTest {
     }
 
     @Test
-    void theEntrypointRunsThisJvmOnTheStoredArtifact() {
-        List<String> command = ProcessTaskRunner.command(image);
+    void theEntrypointRunsThisJvmOnTheJarInTheImagesUnpackedRoot() {
+        Path root = runner.root(image);
+        List<String> command = ProcessCommand.of(image, root, System.getenv("PATH"));
+
         assertThat(command.get(0)).isEqualTo(ProcessHandle.current().info().command().orElseThrow());
-        assertThat(command).endsWith("-jar", image.artifact().toAbsolutePath().toString());
+        assertThat(command).endsWith("-jar", root.resolve("app/task.jar").toString());
+        assertThat(root).startsWith(runDir);
+        assertThat(root.resolve("app/task.jar")).exists();
+        assertThat(runner.root(image)).as("unpacked once per image").isSameAs(root);
+    }
+
+    @Test
+    void aNodeImageFromItsDockerfileAnswersOnItsPortAndStopsOnSigterm() throws Exception {
+        Image node = builder.build(resourceContext("node"), Map.of("APP_VERSION", "v7"));
+        RunningTask task = runner.start(spec("node-1", Map.of(), Duration.ofSeconds(10), GROUP, node));
+        started.add(task.pid());
+        awaitLine(task, "listening on " + task.port());
+
+        assertThat(get(task.port(), "/")).isEqualTo("node hello-from-node v7 " + runner.root(node).resolve("srv"));
+        assertThat(get(task.port(), "/health")).isEqualTo("ok");
+        assertThat(task.stop().get(15, TimeUnit.SECONDS)).isEqualTo(0);
+        assertThat(Files.readAllLines(task.localLog())).contains("SIGTERM received: stopping");
+        assertThat(events(task.spec().logStream())).extracting(OutputLogEvent::message).contains("listening on " + task.port());
+    }
+
+    @Test
+    void aPythonImageFromItsDockerfileAnswersOnItsPortAndStopsOnSigterm() throws Exception {
+        Image python = builder.build(resourceContext("python"), Map.of("APP_VERSION", "v8"));
+        assertThat(python.baseImage()).isEqualTo("python:3.12-slim");
+        RunningTask task = runner.start(spec("python-1", Map.of(), Duration.ofSeconds(10), null, python));
+        started.add(task.pid());
+        awaitLine(task, "listening on " + task.port());
+
+        assertThat(get(task.port(), "/")).isEqualTo("python hello-from-python v8 " + runner.root(python).resolve("app"));
+        assertThat(task.stop().get(15, TimeUnit.SECONDS)).isEqualTo(0);
+        assertThat(Files.readAllLines(task.localLog())).contains("SIGTERM received: stopping");
+    }
+
+    @Test
+    void aShellFormCommandRunsUnderShAndTheWholeContainerEndsWithIt() throws Exception {
+        Path context = runDir.resolve("shell-form");
+        Files.createDirectories(context);
+        Files.copy(resourceDir("node").resolve("server.js"), context.resolve("server.js"));
+        Image image = builder.build(TestImages.context(context, "FROM node:20\nCOPY server.js /srv/\nCMD node /srv/server.js\n", Map.of()));
+        assertThat(image.config().cmd()).containsExactly("/bin/sh", "-c", "node /srv/server.js");
+
+        RunningTask task = runner.start(spec("shell-1", Map.of(), Duration.ofSeconds(10), null, image));
+        started.add(task.pid());
+        awaitLine(task, "listening on " + task.port());
+        List<ProcessHandle> children = ProcessHandle.of(task.pid()).orElseThrow().descendants().toList();
+        children.forEach(c -> started.add(c.pid()));
+
+        task.stop().get(15, TimeUnit.SECONDS);
+        for (ProcessHandle child : children) {
+            assertThat(child.onExit().get(5, TimeUnit.SECONDS).isAlive()).as("pid %d outlived its sh", child.pid()).isFalse();
+        }
+    }
+
+    @Test
+    void imagePathsInTheCommandPointIntoTheRootAndANodeImageRunsAScriptWithNode() throws Exception {
+        Image node = builder.build(resourceContext("node"));
+        Path root = runner.root(node);
+        ImageConfig config = new ImageConfig(List.of(), List.of("server.js", "--config=/srv/server.js", "/srv:/srv/*:/elsewhere", "/"),
+                Map.of(), "/srv", null, List.of(), null, null, Map.of());
+        Image scriptOnly = new Image(node.digest(), node.manifest(), node.manifestMediaType(), node.layers(), config, node.baseImage());
+
+        List<String> command = ProcessCommand.of(scriptOnly, root, System.getenv("PATH"));
+
+        assertThat(command).containsExactly(ProcessCommand.runtime(ProcessCommand.BaseRuntime.NODE, System.getenv("PATH")).orElseThrow(),
+                "server.js", "--config=" + root.resolve("srv/server.js"), root.resolve("srv") + ":" + root.resolve("srv") + "/*:/elsewhere", "/");
+        assertThat(ProcessCommand.of(new Image(node.digest(), node.manifest(), node.manifestMediaType(), node.layers(),
+                ImageConfig.of(List.of("/bin/sh", "-c", "exec node /srv/server.js --data /var/lib/x"), Map.of()), null), root, "/usr/bin:/bin"))
+                .containsExactly("/bin/sh", "-c", "exec node " + root.resolve("srv/server.js") + " --data /var/lib/x");
+    }
+
+    @Test
+    void aMissingRuntimeIsNamedWithTheFix() throws Exception {
+        Image node = builder.build(resourceContext("node"));
+        Path root = runner.root(node);
+
+        assertThatThrownBy(() -> ProcessCommand.of(node, root, "/nonexistent"))
+                .isInstanceOf(TaskStartException.class)
+                .hasMessageStartingWith("CannotStartContainerError: FROM node:20-alpine runs on node, which is not on this machine's PATH (/nonexistent)")
+                .hasMessageContaining("Fix: install Node.js");
+        Image python = builder.build(resourceContext("python"));
+        assertThatThrownBy(() -> ProcessCommand.of(python, runner.root(python), "/nonexistent"))
+                .hasMessageContaining("FROM python:3.12-slim runs on python3").hasMessageContaining("Fix: install Python 3");
+        assertThat(ProcessCommand.impliedBy("public.ecr.aws/docker/library/node:20@sha256:" + "a".repeat(64)))
+                .contains(ProcessCommand.BaseRuntime.NODE);
+        assertThat(ProcessCommand.impliedBy("amazoncorretto:17")).contains(ProcessCommand.BaseRuntime.JAVA);
+        assertThat(ProcessCommand.impliedBy("gcr.io/distroless/java17-debian12")).contains(ProcessCommand.BaseRuntime.JAVA);
+        assertThat(ProcessCommand.impliedBy("gcr.io/distroless/nodejs20-debian12")).contains(ProcessCommand.BaseRuntime.NODE);
+        assertThat(ProcessCommand.impliedBy("nginx:1.27")).isEmpty();
+        assertThat(ProcessCommand.impliedBy("example/javalin-app:1")).as("a name that only starts with java").isEmpty();
     }
 
     private TaskSpec spec(String taskId, Map<String, String> env, Duration stopTimeout, String group) {
@@ -222,6 +324,26 @@ class ProcessTaskRunnerTest {
         environment.put("PORT", Integer.toString(port));
         return new TaskSpec(taskId, "arn:aws:ecs:us-east-1:123456789012:task-definition/app:1", "web", image, environment, port,
                 stopTimeout, group, group == null ? null : TaskSpec.awslogsStream("app", "web", taskId));
+    }
+
+    private static Path resourceDir(String name) {
+        try {
+            return Path.of(ProcessTaskRunnerTest.class.getResource("/images/" + name).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ImageSource resourceContext(String name) {
+        return new ImageSource.FromDockerfile(resourceDir(name).resolve("Dockerfile"), resourceDir(name));
+    }
+
+    private static String get(int port, String path) throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
     }
 
     private List<OutputLogEvent> events(String stream) {

@@ -43,6 +43,35 @@ class TopologyLoaderTest {
     }
 
     @Test
+    void imageBuildsAreRelativeToTheTopologyFolder() {
+        Topology dev = loader.load(REFERENCE, "dev");
+
+        ImageBuild api = dev.ecr().repositories().get("api").build();
+        Path app = REFERENCE.resolve("../app").toAbsolutePath().normalize();
+        assertThat(api.isProcess()).isFalse();
+        assertThat(api.contextPath()).isEqualTo(app);
+        assertThat(api.dockerfilePath()).isEqualTo(app.resolve("Dockerfile")).isRegularFile();
+    }
+
+    @Test
+    void theProcessFormLoadsWithItsWorkingFolderResolved(@TempDir Path dir) throws IOException {
+        copyReferenceBase(dir);
+        Files.createDirectories(dir.resolve("environments"));
+        Files.writeString(dir.resolve("environments/dev.yaml"), "# no overrides\n");
+        Files.createDirectories(dir.resolve("web"));
+        Files.writeString(dir.resolve("base.yaml"), Files.readString(dir.resolve("base.yaml")).replaceFirst(
+                "frontend: \\{ imageTagMutability: MUTABLE, scanOnPush: true, build: \\{[^}]*} }",
+                "frontend: { build: { process: { command: [node, server.js], workingDir: web, files: [\"*.js\", \"static/**\"] } } }"));
+
+        ImageBuild frontend = loader.load(dir, "dev").ecr().repositories().get("frontend").build();
+
+        assertThat(frontend.isProcess()).isTrue();
+        assertThat(frontend.process().command()).containsExactly("node", "server.js");
+        assertThat(frontend.process().workingDirPath()).isEqualTo(dir.resolve("web").toAbsolutePath());
+        assertThat(frontend.process().files()).containsExactly("*.js", "static/**");
+    }
+
+    @Test
     void stagingOverlayIsApplied() {
         Topology staging = loader.load(REFERENCE, "staging");
 
@@ -86,9 +115,16 @@ class TopologyLoaderTest {
         assertThat(TopologyLoader.environments(REFERENCE)).containsExactly("dev", "prod", "staging");
     }
 
+    /** The reference base.yaml in another folder, its build contexts still naming the sample app. */
+    private static void copyReferenceBase(Path dir) throws IOException {
+        String appDir = REFERENCE.resolve("../app").toAbsolutePath().normalize().toString();
+        Files.writeString(dir.resolve("base.yaml"), Files.readString(REFERENCE.resolve("base.yaml"))
+                .replace("context: ../app", "context: " + appDir));
+    }
+
     @Test
     void baseAloneHasNoProblems(@TempDir Path dir) throws IOException {
-        Files.copy(REFERENCE.resolve("base.yaml"), dir.resolve("base.yaml"));
+        copyReferenceBase(dir);
         Files.createDirectories(dir.resolve("environments"));
         Files.writeString(dir.resolve("environments/base.yaml"), "# no overrides\n");
 
@@ -100,7 +136,7 @@ class TopologyLoaderTest {
 
     @Test
     void problemsNameTheOverlayFileWhenTheOverlaySetTheValue(@TempDir Path dir) throws IOException {
-        Files.copy(REFERENCE.resolve("base.yaml"), dir.resolve("base.yaml"));
+        copyReferenceBase(dir);
         Files.createDirectories(dir.resolve("environments"));
         Files.writeString(dir.resolve("environments/dev.yaml"),
                 "ecs:\n  services:\n    api: { autoscaling: { min: 5, max: 3 }, desiredCount: 4 }\n");
@@ -116,7 +152,7 @@ class TopologyLoaderTest {
 
     @Test
     void allProblemsAreReportedTogether(@TempDir Path dir) throws IOException {
-        Files.copy(REFERENCE.resolve("base.yaml"), dir.resolve("base.yaml"));
+        copyReferenceBase(dir);
         Files.createDirectories(dir.resolve("environments"));
         Files.writeString(dir.resolve("environments/dev.yaml"), """
                 logs:

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.preflight.engine.ProcessLedger;
 import dev.preflight.environment.TopologyLocator;
-import dev.preflight.running.RunningEnvironment;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.Socket;
@@ -80,7 +79,6 @@ class UpAndDeployTest {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "-D" + TopologyLocator.PROPERTY + "=" + TopologyLocator.topologyDir(),
-                "-D" + RunningEnvironment.APP_JAR_PROPERTY + "=" + System.getProperty(RunningEnvironment.APP_JAR_PROPERTY),
                 "dev.preflight.cli.PreflightCli"));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true);

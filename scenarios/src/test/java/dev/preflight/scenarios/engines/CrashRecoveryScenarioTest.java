@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.preflight.engine.ProcessLedger;
 import dev.preflight.environment.TopologyLocator;
-import dev.preflight.running.RunningEnvironment;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +27,6 @@ class CrashRecoveryScenarioTest {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process run = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "-D" + TopologyLocator.PROPERTY + "=" + TopologyLocator.topologyDir(),
-                "-D" + RunningEnvironment.APP_JAR_PROPERTY + "=" + System.getProperty(RunningEnvironment.APP_JAR_PROPERTY),
                 "dev.preflight.cli.PreflightCli", "up", "--env", "dev")
                 .redirectErrorStream(true).start();
         Path ledgerFile = Path.of(System.getProperty("user.home"), ".cache", "preflight", "ledger", run.pid() + ".json");
