@@ -39,6 +39,7 @@ public final class EcsRuntime implements AutoCloseable {
     private static final int POLL_EVERY_TICKS = 4;
 
     private final Environment env;
+    private final String clusterArn;
     private final TimeScale scale;
     private final ApplicationLoadBalancer loadBalancer;
     private final ImageStore images;
@@ -69,12 +70,14 @@ public final class EcsRuntime implements AutoCloseable {
                 : ApplicationLoadBalancer.start(topology.loadBalancer(), scale, options.loadBalancer());
         this.healthChecks = Executors.newFixedThreadPool(4, daemon("preflight-container-health"));
         String cluster = topology.naming().of(topology.ecs().cluster());
+        this.clusterArn = env.outputs().get("cluster", topology.ecs().cluster()).orElseGet(() ->
+                env.aws().ecs().describeClusters(r -> r.clusters(cluster)).clusters().get(0).clusterArn());
         for (Map.Entry<String, EcsService> e : topology.ecs().services().entrySet()) {
             EcsService service = e.getValue();
             TargetGroupRuntime tg = service.targetGroup() == null || loadBalancer == null ? null : loadBalancer.targetGroup(service.targetGroup());
             String tgArn = service.targetGroup() == null ? null : env.outputs().get("targetGroup", service.targetGroup()).orElse(null);
             var deployment = service.deployment();
-            schedulers.put(e.getKey(), new ServiceScheduler(e.getKey(), cluster,
+            schedulers.put(e.getKey(), new ServiceScheduler(e.getKey(), cluster, clusterArn,
                     new RollingUpdatePolicy(deployment.minimumHealthyPercent(), deployment.maximumPercent()),
                     deployment.circuitBreaker().enable(), deployment.circuitBreaker().rollback(), options.circuitBreakerMinimumThreshold(),
                     service.healthCheckGracePeriodSeconds(), scale, launcher, tg,
@@ -142,6 +145,11 @@ public final class EcsRuntime implements AutoCloseable {
 
     public String clusterName() {
         return env.topology().naming().of(env.topology().ecs().cluster());
+    }
+
+    /** {@code arn:aws:ecs:<region>:<account>:cluster/<name>}, as the engine gave it. */
+    public String clusterArn() {
+        return clusterArn;
     }
 
     private Service describe(String service) {
