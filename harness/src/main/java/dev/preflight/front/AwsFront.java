@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *   <li>ELBv2 {@code DescribeTargetHealth}: the runtime's load balancer's target states.</li>
  * </ul>
  * ECS {@code UpdateService} goes to the engine and is acted on by the runtime before its answer is
- * returned, so a DescribeServices right after it shows the new deployment, as on ECS. Everything
+ * returned (with the runtime's deployments in it), so a DescribeServices right after it shows the new
+ * deployment, as on ECS. Everything
  * else, and clusters, services and target groups the runtime does not run, go to the engine unchanged.
  *
  * <p>The runtime itself keeps talking to the engine ({@code Environment.aws()}): it never reads its

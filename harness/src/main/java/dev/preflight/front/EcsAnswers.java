@@ -31,7 +31,8 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  * ECS calls answered from the runtime, in ECS's JSON 1.1: DescribeServices (the engine's records
  * with the runtime's counts, deployments and events), ListTasks and DescribeTasks (the runtime's
  * tasks), and UpdateService (passed to the engine, then acted on by the runtime before the caller
- * gets the engine's answer, as ECS creates the deployment within the call). Other clusters, and
+ * gets the engine's answer, as ECS creates the deployment within the call; the service record in
+ * it is put right as DescribeServices' is). Other clusters, and
  * services the runtime does not run, go to the engine unchanged.
  */
 final class EcsAnswers {
@@ -323,12 +324,26 @@ final class EcsAnswers {
 
     // ---- UpdateService ------------------------------------------------------------------------
 
-    /** The engine records the change; the runtime acts on it before the caller hears back. */
+    /**
+     * The engine records the change; the runtime acts on it before the caller hears back, and the
+     * service record returned shows the runtime's deployments (the new one PRIMARY, the one it
+     * replaces ACTIVE), as ECS returns them.
+     */
     HttpAnswer updateService(HttpAnswer fromEngine) {
-        if (fromEngine.ok()) {
-            runtime.refresh();
+        if (!fromEngine.ok()) {
+            return fromEngine;
         }
-        return fromEngine;
+        runtime.refresh();
+        JsonNode answer = EcsJson.parse(fromEngine.body());
+        if (answer == null || !(answer.get("service") instanceof ObjectNode service)) {
+            return fromEngine;
+        }
+        Optional<ServiceScheduler> scheduler = scheduler(service.path("clusterArn").asText(), service.path("serviceName").asText());
+        if (scheduler.isEmpty()) {
+            return fromEngine;
+        }
+        patch(service, scheduler.get());
+        return fromEngine.withBody(EcsJson.write(answer));
     }
 
     // ---- shared -------------------------------------------------------------------------------

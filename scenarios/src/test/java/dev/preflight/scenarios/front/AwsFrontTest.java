@@ -116,7 +116,9 @@ class AwsFrontTest {
                     .key("through-the-front.txt")).asUtf8String()).isEqualTo("hello");
 
             // A forced new deployment through the front; the SDK's own waiter sees the rollout to its end.
-            ecs.updateService(r -> r.cluster(cluster).service(service).forceNewDeployment(true));
+            Service updating = ecs.updateService(r -> r.cluster(cluster).service(service).forceNewDeployment(true)).service();
+            assertThat(updating.deployments()).extracting(d -> d.status() + " " + d.rolloutStateAsString())
+                    .containsExactly("PRIMARY IN_PROGRESS", "ACTIVE COMPLETED");
             WaiterResponse<DescribeServicesResponse> waited = ecs.waiter().waitUntilServicesStable(r -> r.cluster(cluster).services(service),
                     o -> o.maxAttempts(240).backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(Duration.ofMillis(250))));
             var matched = waited.matched();
