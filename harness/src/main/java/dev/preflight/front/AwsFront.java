@@ -85,7 +85,7 @@ public final class AwsFront implements AutoCloseable {
             connector.setPort(0);
             connector.setIdleTimeout(120_000);
             server.addConnector(connector);
-            server.setHandler(new FrontHandler(engine, new EcsAnswers(runtime), new ElbAnswers(runtime), pool, scheduler));
+            server.setHandler(new FrontHandler(engine, new EcsAnswers(runtime), new ElbAnswers(runtime), threads, scheduler));
             server.start();
             AwsFront front = new AwsFront(server, connector, scheduler, engine);
             LOG.info("AWS front for {} listening on {}, over the engine at {}", runtime.clusterName(), front.endpoint(), engine);

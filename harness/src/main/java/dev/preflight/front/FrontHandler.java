@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.BytesRequestContent;
@@ -27,6 +26,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,24 +54,31 @@ final class FrontHandler extends ProxyHandler {
     private final URI engine;
     private final EcsAnswers ecs;
     private final ElbAnswers elb;
-    private final Executor executor;
+    private final String threadName;
     private final Scheduler scheduler;
 
-    FrontHandler(URI engine, EcsAnswers ecs, ElbAnswers elb, Executor executor, Scheduler scheduler) {
+    FrontHandler(URI engine, EcsAnswers ecs, ElbAnswers elb, String threadName, Scheduler scheduler) {
         this.engine = engine;
         this.ecs = ecs;
         this.elb = elb;
-        this.executor = executor;
+        this.threadName = threadName;
         this.scheduler = scheduler;
     }
 
+    /**
+     * Its own threads: calls the front answers wait on a server thread for the engine's answer, which
+     * client threads read, so a burst of them cannot starve it.
+     */
     @Override
     protected HttpClient newHttpClient() {
+        QueuedThreadPool clientThreads = new QueuedThreadPool(32, 2);
+        clientThreads.setName(threadName + "-client");
+        clientThreads.setDaemon(true);
         ClientConnector connector = new ClientConnector();
-        connector.setExecutor(executor);
+        connector.setExecutor(clientThreads);
         connector.setScheduler(scheduler);
         HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
-        client.setExecutor(executor);
+        client.setExecutor(clientThreads);
         client.setScheduler(scheduler);
         return client;
     }
