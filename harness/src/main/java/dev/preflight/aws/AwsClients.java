@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
- * The real AWS SDK v2 clients, pointed at the AWS engine. One HTTP connection pool serves them all.
+ * The real AWS SDK v2 clients, pointed at the AWS engine (or at the AWS front in front of it). One HTTP connection pool serves them all.
  * Every call passes a {@link MutatingCallCounter}, so a test can prove that an apply changed nothing.
  */
 public final class AwsClients implements AutoCloseable {
@@ -50,10 +50,14 @@ public final class AwsClients implements AutoCloseable {
     private final StsClient sts;
 
     public AwsClients(AwsEngine engine, String region) {
-        this.endpoint = engine.endpoint();
+        this(engine.endpoint(), region, engine.accessKeyId(), engine.secretAccessKey());
+    }
+
+    /** Clients pointed at any AWS endpoint, e.g. the AWS front ({@code RunningEnvironment.aws()}). */
+    public AwsClients(URI endpoint, String region, String accessKeyId, String secretAccessKey) {
+        this.endpoint = endpoint;
         this.region = Region.of(region);
-        this.credentials = StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(engine.accessKeyId(), engine.secretAccessKey()));
+        this.credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey));
         this.http = ApacheHttpClient.builder().maxConnections(64)
                 .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofSeconds(60)).build();
         ec2 = configure(Ec2Client.builder()).build();

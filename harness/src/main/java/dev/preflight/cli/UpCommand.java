@@ -153,13 +153,14 @@ final class UpCommand implements Callable<Integer> {
             out.println("    curl " + url + "/   # default -> " + lb.listener().defaultTargetGroup());
         }
         out.println();
-        out.println("  export AWS_ENDPOINT_URL=" + env.awsEndpoint());
+        out.println("  export AWS_ENDPOINT_URL=" + running.awsEndpoint() + "   # Preflight's front: ECS and ELB answers from what runs");
         out.println("  export AWS_REGION=" + env.region() + " AWS_DEFAULT_REGION=" + env.region());
         out.println("  export AWS_ACCESS_KEY_ID=" + env.aws().accessKeyId() + " AWS_SECRET_ACCESS_KEY=" + env.aws().secretAccessKey());
         String cluster = topology.naming().of(topology.ecs().cluster());
         out.println("  aws ecs list-services --cluster " + cluster);
         String first = topology.ecs().services().keySet().iterator().next();
         out.println("  aws ecs update-service --cluster " + cluster + " --service " + topology.naming().of(first) + " --force-new-deployment");
+        out.println("  aws ecs wait services-stable --cluster " + cluster + " --services " + topology.naming().of(first));
         out.println("  make deploy ENV=" + topology.environment() + " SERVICE=" + first + " VERSION=v2   # build, push and roll out a new version");
         for (Map.Entry<String, ?> rds : topology.rds().entrySet()) {
             DatabaseSecret db = env.database(rds.getKey());

@@ -12,16 +12,20 @@ import dev.preflight.runtime.TaskRunner;
 import dev.preflight.time.TimeScale;
 import dev.preflight.topology.EcsService;
 import dev.preflight.topology.Topology;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ecs.model.Service;
@@ -39,6 +43,7 @@ public final class EcsRuntime implements AutoCloseable {
     private static final int POLL_EVERY_TICKS = 4;
 
     private final Environment env;
+    private final String clusterArn;
     private final TimeScale scale;
     private final ApplicationLoadBalancer loadBalancer;
     private final ImageStore images;
@@ -69,12 +74,14 @@ public final class EcsRuntime implements AutoCloseable {
                 : ApplicationLoadBalancer.start(topology.loadBalancer(), scale, options.loadBalancer());
         this.healthChecks = Executors.newFixedThreadPool(4, daemon("preflight-container-health"));
         String cluster = topology.naming().of(topology.ecs().cluster());
+        this.clusterArn = env.outputs().get("cluster", topology.ecs().cluster()).orElseGet(() ->
+                env.aws().ecs().describeClusters(r -> r.clusters(cluster)).clusters().get(0).clusterArn());
         for (Map.Entry<String, EcsService> e : topology.ecs().services().entrySet()) {
             EcsService service = e.getValue();
             TargetGroupRuntime tg = service.targetGroup() == null || loadBalancer == null ? null : loadBalancer.targetGroup(service.targetGroup());
             String tgArn = service.targetGroup() == null ? null : env.outputs().get("targetGroup", service.targetGroup()).orElse(null);
             var deployment = service.deployment();
-            schedulers.put(e.getKey(), new ServiceScheduler(e.getKey(), cluster,
+            schedulers.put(e.getKey(), new ServiceScheduler(e.getKey(), cluster, clusterArn,
                     new RollingUpdatePolicy(deployment.minimumHealthyPercent(), deployment.maximumPercent()),
                     deployment.circuitBreaker().enable(), deployment.circuitBreaker().rollback(), options.circuitBreakerMinimumThreshold(),
                     service.healthCheckGracePeriodSeconds(), scale, launcher, tg,
@@ -154,6 +161,43 @@ public final class EcsRuntime implements AutoCloseable {
 
     public String clusterName() {
         return env.topology().naming().of(env.topology().ecs().cluster());
+    }
+
+    /** {@code arn:aws:ecs:<region>:<account>:cluster/<name>}, as the engine gave it. */
+    public String clusterArn() {
+        return clusterArn;
+    }
+
+    /**
+     * The AWS endpoint tasks started from now on get as {@code AWS_ENDPOINT_URL}; by default the
+     * engine's. {@code RunningEnvironment} gives them its AWS front, so a task's calls see the runtime.
+     */
+    public void tasksAwsEndpoint(URI endpoint) {
+        launcher.awsEndpoint(endpoint);
+    }
+
+    public URI tasksAwsEndpoint() {
+        return launcher.awsEndpoint();
+    }
+
+    /**
+     * Reads the ECS API now and acts on what changed, as the next poll would (on the scheduler's
+     * thread), and returns when that is done. After an UpdateService, the caller's next
+     * DescribeServices then shows the deployment it started, as on ECS, where UpdateService creates it.
+     */
+    public void refresh() {
+        if (closed) {
+            return;
+        }
+        try {
+            loop.submit(this::pollServices).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RejectedExecutionException e) {
+            // closing: nothing to act on any more
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Reading the ECS API on request failed: {}", e.toString());
+        }
     }
 
     private Service describe(String service) {

@@ -17,9 +17,11 @@ public final class EcsTask {
     private final String taskArn;
     private final Deployment deployment;
     private final Instant createdAt;
+    private final String privateIp;
     private volatile RunningTask process;
     private volatile LastStatus lastStatus = LastStatus.PROVISIONING;
     private volatile HealthStatus healthStatus = HealthStatus.UNKNOWN;
+    private volatile HealthStatus containerHealth = HealthStatus.UNKNOWN;
     private volatile Instant startedAt;
     private volatile Instant runningAt;
     private volatile Instant stopSignalAt;
@@ -30,19 +32,29 @@ public final class EcsTask {
     private volatile String containerReason;
     private volatile boolean stopRequested;
 
-    EcsTask(String taskId, String taskArn, Deployment deployment, Instant createdAt) {
+    EcsTask(String taskId, String taskArn, Deployment deployment, Instant createdAt, String privateIp) {
         this.taskId = taskId;
         this.taskArn = taskArn;
         this.deployment = deployment;
         this.createdAt = createdAt;
+        this.privateIp = privateIp;
     }
 
     public String taskId() {
         return taskId;
     }
 
+    /** ECS's form: {@code arn:aws:ecs:<region>:<account>:task/<cluster>/<task id>}. */
     public String taskArn() {
         return taskArn;
+    }
+
+    /**
+     * The private IPv4 address of the task's network interface (awsvpc), from its subnet: what the
+     * target group knows it by. The process itself listens on 127.0.0.1 and {@link #port()}.
+     */
+    public String privateIp() {
+        return privateIp;
     }
 
     public Deployment deployment() {
@@ -61,8 +73,17 @@ public final class EcsTask {
         return lastStatus;
     }
 
+    /** Whether ECS counts the task healthy: its load balancer target and its container health check, as they apply. */
     public HealthStatus healthStatus() {
         return healthStatus;
+    }
+
+    /**
+     * The essential container's own health check (UNKNOWN without one, or before its first result):
+     * what ECS reports as the task's and the container's healthStatus.
+     */
+    public HealthStatus containerHealth() {
+        return containerHealth;
     }
 
     public Instant startedAt() {
@@ -145,6 +166,10 @@ public final class EcsTask {
 
     void health(HealthStatus status) {
         this.healthStatus = status;
+    }
+
+    void containerHealth(HealthStatus status) {
+        this.containerHealth = status;
     }
 
     void stopRequested(String reason) {

@@ -48,6 +48,7 @@ public final class ServiceScheduler {
 
     private final String name;
     private final String clusterName;
+    private final String taskArnPrefix;
     private final RollingUpdatePolicy policy;
     private final boolean breakerEnabled;
     private final boolean breakerRollback;
@@ -69,13 +70,15 @@ public final class ServiceScheduler {
     private String stuckReportedFor;
 
     /**
+     * @param clusterArn         the cluster's ARN, {@code arn:aws:ecs:<region>:<account>:cluster/<name>}: task ARNs are made from it
      * @param gracePeriodSeconds healthCheckGracePeriodSeconds, AWS's number (real time)
      */
-    ServiceScheduler(String name, String clusterName, RollingUpdatePolicy policy, boolean breakerEnabled, boolean breakerRollback,
+    ServiceScheduler(String name, String clusterName, String clusterArn, RollingUpdatePolicy policy, boolean breakerEnabled, boolean breakerRollback,
                      int breakerMinimum, int gracePeriodSeconds, TimeScale scale, TaskStarter launcher,
                      TargetGroupRuntime targetGroup, TargetMirror targetMirror, ExecutorService healthChecks) {
         this.name = name;
         this.clusterName = clusterName;
+        this.taskArnPrefix = clusterArn.replace(":cluster/", ":task/") + "/";
         this.policy = policy;
         this.breakerEnabled = breakerEnabled;
         this.breakerRollback = breakerRollback;
@@ -240,6 +243,9 @@ public final class ServiceScheduler {
             return; // declared unhealthy: roll() replaces it
         }
         EcsTask.HealthStatus container = check == null ? null : check.status();
+        if (container != null) {
+            task.containerHealth(container);
+        }
         TargetHealth target = targetGroup == null ? null : targetGroup.health().get(task.taskId());
         TargetState targetState = target == null ? null : target.state();
         boolean healthy;
@@ -425,7 +431,7 @@ public final class ServiceScheduler {
     private void launch(Deployment deployment) {
         Instant now = Instant.now();
         String taskId = UUID.randomUUID().toString().replace("-", "");
-        EcsTask task = new EcsTask(taskId, "arn:aws:ecs:task/" + clusterName + "/" + taskId, deployment, now);
+        EcsTask task = new EcsTask(taskId, taskArnPrefix + taskId, deployment, now, targetMirror.assignPrivateIp());
         tasks.add(task);
         try {
             RunningTask process = launcher.launch(taskId, clusterName, deployment.taskDefinitionArn());

@@ -16,7 +16,6 @@ final class TargetMirror {
     private final AwsClients aws;
     private final String targetGroupArn;
     private final AtomicBoolean warned = new AtomicBoolean();
-    private final java.util.Map<String, String> ips = new java.util.concurrent.ConcurrentHashMap<>();
     private final long subnetBase;
     private final long subnetSize;
     private final java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong(10);
@@ -37,13 +36,11 @@ final class TargetMirror {
         this.subnetSize = 1L << (32 - Integer.parseInt(parts[1]));
     }
 
-    /** The task's private IP in its subnet (AWS reserves the first four addresses and the last). */
-    String privateIp(EcsTask task) {
-        return ips.computeIfAbsent(task.taskId(), id -> {
-            long offset = 4 + (next.getAndIncrement() % (subnetSize - 5));
-            long ip = subnetBase + offset;
-            return ((ip >> 24) & 255) + "." + ((ip >> 16) & 255) + "." + ((ip >> 8) & 255) + "." + (ip & 255);
-        });
+    /** A new task's private IP in its subnet (AWS reserves the first four addresses and the last). */
+    String assignPrivateIp() {
+        long offset = 4 + (next.getAndIncrement() % (subnetSize - 5));
+        long ip = subnetBase + offset;
+        return ((ip >> 24) & 255) + "." + ((ip >> 16) & 255) + "." + ((ip >> 8) & 255) + "." + (ip & 255);
     }
 
     void register(EcsTask task) {
@@ -51,7 +48,7 @@ final class TargetMirror {
             return;
         }
         call(() -> aws.elb().registerTargets(r -> r.targetGroupArn(targetGroupArn)
-                .targets(t -> t.id(privateIp(task)).port(task.port()))));
+                .targets(t -> t.id(task.privateIp()).port(task.port()))));
     }
 
     void deregister(EcsTask task) {
@@ -59,8 +56,7 @@ final class TargetMirror {
             return;
         }
         call(() -> aws.elb().deregisterTargets(r -> r.targetGroupArn(targetGroupArn)
-                .targets(t -> t.id(privateIp(task)).port(task.port()))));
-        ips.remove(task.taskId());
+                .targets(t -> t.id(task.privateIp()).port(task.port()))));
     }
 
     private void call(Runnable call) {

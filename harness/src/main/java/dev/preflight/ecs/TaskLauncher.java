@@ -11,7 +11,9 @@ import dev.preflight.runtime.TaskRunner;
 import dev.preflight.runtime.TaskSpec;
 import dev.preflight.runtime.TaskStartException;
 import dev.preflight.time.TimeScale;
+import java.net.URI;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
@@ -27,12 +29,23 @@ final class TaskLauncher implements TaskStarter {
     private final TaskRunner runner;
     private final TimeScale scale;
     private final Map<String, TaskDefinition> definitions = new ConcurrentHashMap<>();
+    private volatile URI awsEndpoint;
 
     TaskLauncher(AwsClients aws, EcrRegistry registry, TaskRunner runner, TimeScale scale) {
         this.aws = aws;
         this.registry = registry;
         this.runner = runner;
         this.scale = scale;
+        this.awsEndpoint = aws.endpoint();
+    }
+
+    /** The AWS endpoint tasks get as AWS_ENDPOINT_URL: the engine's, or the AWS front in front of it. */
+    URI awsEndpoint() {
+        return awsEndpoint;
+    }
+
+    void awsEndpoint(URI endpoint) {
+        this.awsEndpoint = Objects.requireNonNull(endpoint, "endpoint");
     }
 
     TaskDefinition definition(String arn) {
@@ -75,7 +88,7 @@ final class TaskLauncher implements TaskStarter {
         int port = LocalPorts.freePort();
         Map<String, String> environment;
         try {
-            environment = ContainerEnvironment.of(container, new SecretResolver(aws.secrets()), aws, port);
+            environment = ContainerEnvironment.of(container, new SecretResolver(aws.secrets()), aws, awsEndpoint, port);
         } catch (RuntimeException e) {
             throw new LaunchException("ResourceInitializationError: unable to pull secrets or registry auth: " + e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package dev.preflight.running;
 
 import dev.preflight.alb.AccessLog;
+import dev.preflight.aws.AwsClients;
 import dev.preflight.deploy.DeployPipeline;
 import dev.preflight.deploy.WebhookNotifier;
 import dev.preflight.deploy.WebhookReceiver;
@@ -11,6 +12,7 @@ import dev.preflight.ecs.ServiceScheduler;
 import dev.preflight.engine.Engines;
 import dev.preflight.environment.Environment;
 import dev.preflight.environment.TopologyLocator;
+import dev.preflight.front.AwsFront;
 import dev.preflight.secrets.RunSecrets;
 import dev.preflight.topology.Overlay;
 import dev.preflight.topology.Topology;
@@ -29,8 +31,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * An environment with its data plane running: provisioned, the ECS runtime and the load balancer
- * started, and a deploy pipeline that notifies a real local webhook (the team's Slack channel).
- * Closing stops the tasks, then destroys what it provisioned, then stops the receiver.
+ * started, the AWS front that answers for them ({@link #awsEndpoint()}, {@link #aws()}), and a deploy
+ * pipeline that notifies a real local webhook (the team's Slack channel). Tasks get the front as
+ * their AWS endpoint. Closing stops the tasks and the front, then destroys what it provisioned, then
+ * stops the receiver.
  *
  * <pre>{@code
  * try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("cutover")
@@ -47,6 +51,8 @@ public final class RunningEnvironment implements AutoCloseable {
     private final Environment environment;
     private final boolean owned;
     private final EcsRuntime runtime;
+    private final AwsFront front;
+    private final AwsClients frontClients;
     private final WebhookReceiver webhook;
     private final DeployPipeline pipeline;
 
@@ -54,12 +60,21 @@ public final class RunningEnvironment implements AutoCloseable {
         this.environment = environment;
         this.owned = owned;
         WebhookReceiver receiver = WebhookReceiver.start();
+        EcsRuntime started = null;
         try {
-            this.runtime = EcsRuntime.start(environment, options);
+            started = EcsRuntime.start(environment, options);
+            this.front = AwsFront.start(started, environment.awsEndpoint());
         } catch (RuntimeException e) {
+            if (started != null) {
+                started.close();
+            }
             receiver.close();
             throw e;
         }
+        this.runtime = started;
+        runtime.tasksAwsEndpoint(front.endpoint());
+        this.frontClients = new AwsClients(front.endpoint(), environment.region(), environment.aws().accessKeyId(),
+                environment.aws().secretAccessKey());
         this.webhook = receiver;
         this.pipeline = new DeployPipeline(runtime, new WebhookNotifier(webhook.url()));
     }
@@ -83,6 +98,25 @@ public final class RunningEnvironment implements AutoCloseable {
 
     public EcsRuntime runtime() {
         return runtime;
+    }
+
+    /**
+     * The AWS endpoint for users and tasks, e.g. {@code http://127.0.0.1:41234}: the AWS front, where
+     * DescribeServices, ListTasks, DescribeTasks and DescribeTargetHealth tell what the runtime runs,
+     * and every other call reaches the engine unchanged. {@code environment().awsEndpoint()} is the
+     * engine itself.
+     */
+    public URI awsEndpoint() {
+        return front.endpoint();
+    }
+
+    /**
+     * SDK clients pointed at {@link #awsEndpoint()}, for what a team's deploy script or check sees:
+     * {@code aws().ecs().waiter().waitUntilServicesStable(...)}. {@code environment().aws()} talks to
+     * the engine directly, as the runtime does.
+     */
+    public AwsClients aws() {
+        return frontClients;
     }
 
     public DeployPipeline pipeline() {
@@ -132,7 +166,12 @@ public final class RunningEnvironment implements AutoCloseable {
     @Override
     public void close() {
         try {
-            runtime.close();
+            try {
+                runtime.close();
+            } finally {
+                frontClients.close();
+                front.close();
+            }
         } finally {
             try {
                 if (owned) {

@@ -1,25 +1,37 @@
 package dev.preflight.runtime;
 
 import dev.preflight.aws.AwsClients;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 
 /**
  * The environment ECS gives a container: its task definition's environment, its secrets resolved
- * from Secrets Manager at start, its port, and the endpoint and credentials of the AWS engine in
- * place of the task role's (what the SDK inside the container would get from the metadata endpoint).
+ * from Secrets Manager at start, its port, and an AWS endpoint (the engine's, or the AWS front in
+ * front of it) with the engine's credentials in place of the task role's (what the SDK inside the
+ * container would get from the metadata endpoint).
  */
 public final class ContainerEnvironment {
     private ContainerEnvironment() {
     }
 
+    /** With the AWS engine's own endpoint. */
     public static Map<String, String> of(ContainerDefinition container, SecretResolver secrets, AwsClients aws, int port) {
+        return of(container, secrets, aws, aws.endpoint(), port);
+    }
+
+    /**
+     * @param aws         region and credentials (secrets are resolved through it)
+     * @param awsEndpoint the container's AWS_ENDPOINT_URL
+     */
+    public static Map<String, String> of(ContainerDefinition container, SecretResolver secrets, AwsClients aws, URI awsEndpoint,
+                                         int port) {
         Map<String, String> env = new LinkedHashMap<>();
         container.environment().forEach(kv -> env.put(kv.name(), kv.value()));
         container.secrets().forEach(s -> env.put(s.name(), secrets.resolve(s.name(), s.valueFrom())));
         env.put("PORT", Integer.toString(port));
-        env.put("AWS_ENDPOINT_URL", aws.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL", awsEndpoint.toString());
         env.put("AWS_REGION", aws.region().id());
         env.put("AWS_DEFAULT_REGION", aws.region().id());
         env.put("AWS_ACCESS_KEY_ID", aws.accessKeyId());

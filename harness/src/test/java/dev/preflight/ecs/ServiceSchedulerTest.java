@@ -49,7 +49,7 @@ class ServiceSchedulerTest {
         alb = ApplicationLoadBalancer.start(new LoadBalancer("test", List.of("public-a"), List.of("alb"), 60,
                 new LoadBalancer.Listener(80, "HTTP", "app", List.of()), Map.of("app", group)), SCALE);
         alb.targetGroup("app").addListener((id, from, to, reason) -> targetChanges.add(id + ":" + from + "->" + to));
-        ServiceScheduler scheduler = new ServiceScheduler("app", "cluster", new RollingUpdatePolicy(minimumHealthyPercent, maximumPercent),
+        ServiceScheduler scheduler = new ServiceScheduler("app", "cluster", "arn:aws:ecs:eu-west-1:123456789012:cluster/cluster", new RollingUpdatePolicy(minimumHealthyPercent, maximumPercent),
                 true, true, CircuitBreaker.DEFAULT_MINIMUM_THRESHOLD, 0, SCALE, tasks, alb.targetGroup("app"),
                 new TargetMirror(null, null, null), checks);
         scheduler.desiredCount(desired);

@@ -115,11 +115,11 @@ class TopologyLoaderTest {
         assertThat(TopologyLoader.environments(REFERENCE)).containsExactly("dev", "prod", "staging");
     }
 
-    /** The reference base.yaml in another folder, its build contexts still naming the sample app. */
+    /** The reference base.yaml in another folder, its build contexts still naming the reference services. */
     private static void copyReferenceBase(Path dir) throws IOException {
-        String appDir = REFERENCE.resolve("../app").toAbsolutePath().normalize().toString();
+        String fixtures = REFERENCE.resolve("..").toAbsolutePath().normalize().toString();
         Files.writeString(dir.resolve("base.yaml"), Files.readString(REFERENCE.resolve("base.yaml"))
-                .replace("context: ../app", "context: " + appDir));
+                .replace("context: ../", "context: " + fixtures + "/"));
     }
 
     @Test
