@@ -12,9 +12,10 @@ run: setup
 	$(MVN) -q install -Dmaven.test.skip=true
 	$(MVN) verify -pl scenarios
 
-## test: the full build and every test (what CI runs)
+## test: the full build and every test, then the example project against the installed artifacts (what CI runs)
 test: setup
-	$(MVN) verify
+	$(MVN) install
+	$(MVN) -f examples/greeter/pom.xml verify
 
 ## up: keep one environment running (ENV=dev|staging|prod) and print how to reach it, until Ctrl-C
 up: setup
