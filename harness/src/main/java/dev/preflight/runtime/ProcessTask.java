@@ -42,6 +42,8 @@ final class ProcessTask implements RunningTask {
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final List<Thread> readers;
     private volatile boolean stoppedBySigkill;
+    /** The task's other processes when the stop began (a shell form's sh has the app as its child): they end with it. */
+    private volatile List<ProcessHandle> stopTree = List.of();
 
     ProcessTask(TaskSpec spec, Process process, Path localLog, TaskLogShipper.Stream shipped, ProcessLedger ledger,
                 Executor exits, Consumer<ProcessTask> onExit) throws IOException {
@@ -90,6 +92,8 @@ final class ProcessTask implements RunningTask {
      * exit code: whoever waits on the exit sees a runner that no longer lists the task.
      */
     private void finish(Consumer<ProcessTask> onExit) {
+        // As a container's end takes every process in it: a child outliving its parent would hold the port and the pipes.
+        stopTree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         try {
             for (Thread reader : readers) {
                 reader.join(DRAIN_MILLIS);
@@ -157,6 +161,7 @@ final class ProcessTask implements RunningTask {
     @Override
     public CompletableFuture<Integer> stop() {
         if (stopRequested.compareAndSet(false, true)) {
+            stopTree = process.descendants().toList();
             StopSequence.begin(process.toHandle(), spec.stopTimeout()).thenAccept(killed -> {
                 if (killed) {
                     stoppedBySigkill = true; // before the exit is reported
