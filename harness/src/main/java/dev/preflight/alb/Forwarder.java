@@ -78,7 +78,7 @@ final class Forwarder extends ProxyHandler {
         TargetGroupRuntime group = groups.get(groupName);
         Exchange exchange = group.route();
         if (exchange == null) {
-            group.metrics().recordElbError(503);
+            group.metrics().recordElbError(503, null, "no target to route to");
             ElbResponses.write(response, 503, callback);
             return true;
         }
@@ -138,7 +138,7 @@ final class Forwarder extends ProxyHandler {
         Exchange exchange = exchange(request);
         int status = exchange.wasCut() ? 502 : ElbResponses.statusFor(failure);
         if (exchange.finish()) {
-            exchange.group().metrics().recordElbError(status);
+            exchange.group().metrics().recordElbError(status, exchange.target().id(), describe(failure));
         }
         if (LOG.isDebugEnabled()) {
             LOG.debug("{}: {} {} to target {} failed, answering {}", where, request.getMethod(),
@@ -180,6 +180,23 @@ final class Forwarder extends ProxyHandler {
             throw new IllegalStateException(where + ": request " + request.getHttpURI() + " reached the proxy without a target");
         }
         return exchange;
+    }
+
+    /** "SocketTimeoutException: Connect Timeout <- ...": the exception chain, class and message each. */
+    static String describe(Throwable failure) {
+        StringBuilder s = new StringBuilder();
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 4; t = t.getCause() == t ? null : t.getCause(), depth++) {
+            if (s.length() > 0) {
+                s.append(" <- ");
+            }
+            s.append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) {
+                String message = t.getMessage().strip();
+                s.append(": ").append(message.length() > 160 ? message.substring(0, 160) + "..." : message);
+            }
+        }
+        return s.toString();
     }
 
     /** AWS's format: Root=1-{epoch seconds, hex}-{96 random bits, hex}. */

@@ -1,7 +1,10 @@
 package dev.preflight.alb;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -16,8 +19,23 @@ import java.util.TreeMap;
  * </ul>
  * The accessors give totals since start; {@link #snapshotAndReset()} gives the window since the
  * previous call (what a per-minute metric publisher reads). Durations are real, compressed time.
+ * {@link #recentElbErrors()} keeps the last {@value #RECENT_ELB_ERRORS} answers the load balancer
+ * made itself, each with its target and cause, for whoever has to explain them.
  */
 public final class TargetGroupMetrics {
+    /** Kept by {@link #recentElbErrors()}. */
+    public static final int RECENT_ELB_ERRORS = 1000;
+
+    /**
+     * A 502/503/504 the load balancer answered itself.
+     *
+     * @param nanoTime {@link System#nanoTime()} when it was decided
+     * @param targetId the target the request was forwarded to; null when none was chosen (503)
+     * @param cause what went wrong, e.g. "SocketTimeoutException: Connect Timeout"
+     */
+    public record ElbError(Instant at, long nanoTime, int status, String targetId, String cause) {
+    }
+
     /** An immutable reading of the counters over {@code period}. */
     public record Snapshot(Duration period, long requestCount, long target5xxCount, long elb5xxCount,
                            double averageResponseTimeMillis, Map<String, Long> requestCountByTarget,
@@ -47,6 +65,7 @@ public final class TargetGroupMetrics {
 
     private final Counts total = new Counts(); // guarded by this
     private Counts window = new Counts(); // guarded by this
+    private final ArrayDeque<ElbError> recentElbErrors = new ArrayDeque<>(); // guarded by this
 
     TargetGroupMetrics() {
     }
@@ -71,10 +90,23 @@ public final class TargetGroupMetrics {
     }
 
     synchronized void recordElbError(int status) {
+        recordElbError(status, null, null);
+    }
+
+    synchronized void recordElbError(int status, String targetId, String cause) {
         for (Counts c : new Counts[] {total, window}) {
             c.elb5xx++;
             c.elbByStatus.merge(status, 1L, Long::sum);
         }
+        if (recentElbErrors.size() == RECENT_ELB_ERRORS) {
+            recentElbErrors.removeFirst();
+        }
+        recentElbErrors.addLast(new ElbError(Instant.now(), System.nanoTime(), status, targetId, cause));
+    }
+
+    /** The last {@value #RECENT_ELB_ERRORS} answers the load balancer made itself for this group, oldest first. */
+    public synchronized List<ElbError> recentElbErrors() {
+        return List.copyOf(recentElbErrors);
     }
 
     public synchronized long requestCount() {
