@@ -22,8 +22,9 @@ up: setup
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 	java -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli up --env $(ENV)
 
-## bench: printed figures: rolling-deploy time, the load balancer's added latency and throughput
+## bench: ten rolling deploys under load (any failed request fails it), the load balancer against nginx
 bench: setup
+	@./scripts/bench-setup.sh
 	$(MVN) -q install -Dmaven.test.skip=true
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 	java -Dpreflight.app.jar=fixtures/app/target/sample-app.jar -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.bench.PreflightBench
