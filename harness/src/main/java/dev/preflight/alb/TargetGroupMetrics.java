@@ -53,13 +53,39 @@ public final class TargetGroupMetrics {
         long elb5xx;
         long timedResponses;
         long responseNanos;
-        final Map<String, Long> byTarget = new HashMap<>();
-        final Map<Integer, Long> elbByStatus = new HashMap<>();
+        final Map<String, long[]> byTarget = new HashMap<>(); // a one-element array: counted in place, no boxing
+        final Map<Integer, long[]> elbByStatus = new HashMap<>();
+
+        void routed(String targetId) {
+            requests++;
+            byTarget.computeIfAbsent(targetId, k -> new long[1])[0]++;
+        }
+
+        void targetResponse(int status, long nanos) {
+            if (status >= 500) {
+                target5xx++;
+            }
+            if (nanos >= 0) {
+                timedResponses++;
+                responseNanos += nanos;
+            }
+        }
+
+        void elbError(int status) {
+            elb5xx++;
+            elbByStatus.computeIfAbsent(status, k -> new long[1])[0]++;
+        }
 
         Snapshot snapshot() {
             double average = timedResponses == 0 ? 0 : responseNanos / 1_000_000.0 / timedResponses;
             return new Snapshot(Duration.ofNanos(System.nanoTime() - sinceNanos), requests, target5xx, elb5xx,
-                    average, new TreeMap<>(byTarget), new TreeMap<>(elbByStatus));
+                    average, counts(byTarget), counts(elbByStatus));
+        }
+
+        private static <K> Map<K, Long> counts(Map<K, long[]> counters) {
+            Map<K, Long> counts = new TreeMap<>();
+            counters.forEach((key, count) -> counts.put(key, count[0]));
+            return counts;
         }
     }
 
@@ -71,22 +97,13 @@ public final class TargetGroupMetrics {
     }
 
     synchronized void recordRouted(String targetId) {
-        for (Counts c : new Counts[] {total, window}) {
-            c.requests++;
-            c.byTarget.merge(targetId, 1L, Long::sum);
-        }
+        total.routed(targetId);
+        window.routed(targetId);
     }
 
     synchronized void recordTargetResponse(int status, long responseNanos) {
-        for (Counts c : new Counts[] {total, window}) {
-            if (status >= 500) {
-                c.target5xx++;
-            }
-            if (responseNanos >= 0) {
-                c.timedResponses++;
-                c.responseNanos += responseNanos;
-            }
-        }
+        total.targetResponse(status, responseNanos);
+        window.targetResponse(status, responseNanos);
     }
 
     synchronized void recordElbError(int status) {
@@ -94,10 +111,8 @@ public final class TargetGroupMetrics {
     }
 
     synchronized void recordElbError(int status, String targetId, String cause) {
-        for (Counts c : new Counts[] {total, window}) {
-            c.elb5xx++;
-            c.elbByStatus.merge(status, 1L, Long::sum);
-        }
+        total.elbError(status);
+        window.elbError(status);
         if (recentElbErrors.size() == RECENT_ELB_ERRORS) {
             recentElbErrors.removeFirst();
         }
@@ -127,7 +142,7 @@ public final class TargetGroupMetrics {
     }
 
     public synchronized Map<String, Long> requestCountByTarget() {
-        return Map.copyOf(total.byTarget);
+        return Map.copyOf(Counts.counts(total.byTarget));
     }
 
     /** Totals since the load balancer started. */
