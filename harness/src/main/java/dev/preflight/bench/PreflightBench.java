@@ -37,7 +37,11 @@ import java.util.Set;
  *
  * <p>Settings (system properties): {@code preflight.bench.deploys} (10), {@code preflight.bench.rate}
  * (150), {@code preflight.bench.parts} ({@code deploys,proxy}), {@code preflight.bench.rounds} (3),
- * {@code preflight.bench.seconds} (5, per row and round).
+ * {@code preflight.bench.seconds} (5, per row and round), {@code preflight.bench.warmup} (10 s per row),
+ * {@code preflight.bench.albJvmArgs} (JVM options of the stand-alone load balancer, e.g. a flight
+ * recording: {@code -XX:StartFlightRecording=filename=/tmp/alb.jfr,settings=profile,dumponexit=true}),
+ * {@code preflight.bench.beforeClasspath} (another build of the load balancer, e.g. before a change, as
+ * one more row of the same rounds).
  */
 public final class PreflightBench {
     /**
@@ -66,7 +70,8 @@ public final class PreflightBench {
         int deploys = Integer.getInteger("preflight.bench.deploys", 10);
         double rate = Double.parseDouble(System.getProperty("preflight.bench.rate", "150"));
         Set<String> parts = Set.of(System.getProperty("preflight.bench.parts", "deploys,proxy").split(","));
-        ProxyComparison.Settings settings = new ProxyComparison.Settings(16, Duration.ofSeconds(10),
+        ProxyComparison.Settings settings = new ProxyComparison.Settings(16,
+                Duration.ofSeconds(Integer.getInteger("preflight.bench.warmup", 10)),
                 Duration.ofSeconds(Integer.getInteger("preflight.bench.seconds", 5)), Integer.getInteger("preflight.bench.rounds", 3),
                 Duration.ofSeconds(2));
         List<String> problems = new ArrayList<>();

@@ -80,7 +80,7 @@ final class ProxyComparison {
                 nginxName = nginxVersion(nginx.get());
                 client.run(viaNginx, settings.connections(), Duration.ofSeconds(3));
             }
-            StartedBalancer alb = extra.add(startLoadBalancer(backendPort));
+            StartedBalancer alb = extra.add(startLoadBalancer(backendPort, System.getProperty("java.class.path")));
             URI viaPreflight = URI.create("http://127.0.0.1:" + alb.port() + PATH);
             LoadResult cold = client.run(viaPreflight, settings.connections(), settings.cold());
             out.printf(Locale.ROOT, "  Preflight cold, its first %d s after start (ready in %.2f s): %,.0f req/s, p50 %.2f ms, p99 %.2f ms%s%n",
@@ -96,6 +96,17 @@ final class ProxyComparison {
                 targets.put(nginxName, viaNginx);
             }
             targets.put("Preflight", viaPreflight);
+            String before = System.getProperty("preflight.bench.beforeClasspath", "");
+            if (!before.isBlank()) { // another build of the load balancer (before a change), measured in the same rounds
+                StartedBalancer other = extra.add(startLoadBalancer(backendPort, before));
+                URI viaOther = URI.create("http://127.0.0.1:" + other.port() + PATH);
+                LoadResult otherCold = client.run(viaOther, settings.connections(), settings.cold());
+                out.printf(Locale.ROOT, "  Pf. before cold, its first %d s after start (ready in %.2f s): %,.0f req/s, p50 %.2f ms, p99 %.2f ms%n",
+                        settings.cold().toSeconds(), other.startSeconds(), otherCold.requestsPerSecond(), otherCold.p50Millis(),
+                        otherCold.p99Millis());
+                client.run(viaOther, settings.connections(), settings.warmUp());
+                targets.put("Pf. before", viaOther);
+            }
             Map<String, List<LoadResult>> rows = new LinkedHashMap<>();
             targets.keySet().forEach(k -> rows.put(k, new ArrayList<>()));
             for (int round = 0; round < settings.rounds(); round++) {
@@ -163,9 +174,9 @@ final class ProxyComparison {
         }
     }
 
-    private StartedBalancer startLoadBalancer(int backendPort) throws IOException {
+    private StartedBalancer startLoadBalancer(int backendPort, String classpath) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path log = workDir.resolve("preflight-alb.log");
+        Path log = workDir.resolve("preflight-alb-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>(List.of(java, "-D" + TopologyLocator.PROPERTY + "=" + TopologyLocator.topologyDir()));
         String scale = System.getProperty("preflight.timeScale");
         if (scale != null) {
@@ -175,7 +186,7 @@ final class ProxyComparison {
         if (!jvmArgs.isEmpty()) {
             command.addAll(List.of(jvmArgs.split("\\s+")));
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), StandaloneLoadBalancer.class.getName(),
+        command.addAll(List.of("-cp", classpath, StandaloneLoadBalancer.class.getName(),
                 Integer.toString(backendPort)));
         long start = System.nanoTime();
         ChildProcess process = ChildProcess.start("Preflight load balancer", command, Map.of(), log, ledger);
