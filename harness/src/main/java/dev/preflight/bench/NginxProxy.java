@@ -121,6 +121,11 @@ final class NginxProxy implements AutoCloseable {
         return port;
     }
 
+    /** The master process (its workers are its children). */
+    ProcessHandle process() {
+        return process.process().toHandle();
+    }
+
     /** Its temporary folder: configuration, pid file, logs, temp paths. */
     Path dir() {
         return dir;

@@ -72,11 +72,13 @@ final class ProxyComparison {
             URI direct = URI.create("http://127.0.0.1:" + backendPort + PATH);
             client.run(direct, settings.connections(), settings.warmUp()); // the backend's JIT
             URI viaNginx = null;
+            ProcessHandle nginxProcess = null;
             String nginxName = "nginx";
             if (nginx.isPresent()) {
                 NginxProxy proxy = extra.add(NginxProxy.start(nginx.get(), backendPort, Runtime.getRuntime().availableProcessors(),
                         ledger));
                 viaNginx = URI.create("http://127.0.0.1:" + proxy.port() + PATH);
+                nginxProcess = proxy.process();
                 nginxName = nginxVersion(nginx.get());
                 client.run(viaNginx, settings.connections(), Duration.ofSeconds(3));
             }
@@ -90,12 +92,12 @@ final class ProxyComparison {
             out.printf(Locale.ROOT, "  warm-up done (%d s per row); %d rounds of %d s per row, back to back%n",
                     settings.warmUp().toSeconds(), settings.rounds(), settings.run().toSeconds());
 
-            Map<String, URI> targets = new LinkedHashMap<>();
-            targets.put("direct", direct);
+            Map<String, Row> targets = new LinkedHashMap<>();
+            targets.put("direct", new Row(direct, null));
             if (viaNginx != null) {
-                targets.put(nginxName, viaNginx);
+                targets.put(nginxName, new Row(viaNginx, nginxProcess));
             }
-            targets.put("Preflight", viaPreflight);
+            targets.put("Preflight", new Row(viaPreflight, alb.process().process().toHandle()));
             String before = System.getProperty("preflight.bench.beforeClasspath", "");
             if (!before.isBlank()) { // another build of the load balancer (before a change), measured in the same rounds
                 StartedBalancer other = extra.add(startLoadBalancer(backendPort, before));
@@ -105,29 +107,39 @@ final class ProxyComparison {
                         settings.cold().toSeconds(), other.startSeconds(), otherCold.requestsPerSecond(), otherCold.p50Millis(),
                         otherCold.p99Millis());
                 client.run(viaOther, settings.connections(), settings.warmUp());
-                targets.put("Pf. before", viaOther);
+                targets.put("Pf. before", new Row(viaOther, other.process().process().toHandle()));
             }
             Map<String, List<LoadResult>> rows = new LinkedHashMap<>();
             targets.keySet().forEach(k -> rows.put(k, new ArrayList<>()));
             for (int round = 0; round < settings.rounds(); round++) {
-                for (Map.Entry<String, URI> t : targets.entrySet()) {
-                    rows.get(t.getKey()).add(client.run(t.getValue(), settings.connections(), settings.run()));
+                for (Map.Entry<String, Row> t : targets.entrySet()) {
+                    rows.get(t.getKey()).add(t.getValue().measure(client, settings.connections(), settings.run()));
                 }
             }
             return report(rows, nginxName, viaNginx != null, cold.failed());
         }
     }
 
+    /** One row of the table: where the client sends its load, and the proxy process whose CPU is counted (null: none). */
+    private record Row(URI url, ProcessHandle proxy) {
+        LoadResult measure(ClosedLoopClient client, int connections, Duration duration) throws Exception {
+            long cpuBefore = proxy == null ? 0 : CpuTime.nanos(proxy);
+            LoadResult result = client.run(url, connections, duration);
+            return proxy == null ? result : result.withProxyCpu(CpuTime.nanos(proxy) - cpuBefore);
+        }
+    }
+
     private Result report(Map<String, List<LoadResult>> rows, String nginxName, boolean withNginx, long coldFailed) {
-        out.printf(Locale.ROOT, "  %-14s %-28s %-26s %-26s %s%n", "", "req/s median (min-max)", "p50 ms median (min-max)",
-                "p99 ms median (min-max)", "failed");
+        out.printf(Locale.ROOT, "  %-14s %-26s %-22s %-23s %-22s %s%n", "", "req/s median (min-max)", "p50 ms median (min-max)",
+                "p99 ms median (min-max)", "proxy CPU us/request", "failed");
         long failed = coldFailed;
         for (Map.Entry<String, List<LoadResult>> row : rows.entrySet()) {
             List<LoadResult> r = row.getValue();
             long rowFailed = r.stream().mapToLong(LoadResult::failed).sum();
             failed += rowFailed;
-            out.printf(Locale.ROOT, "  %-14s %-28s %-26s %-26s %d%n", row.getKey(), spread(r, LoadResult::requestsPerSecond, "%,.0f"),
-                    spread(r, LoadResult::p50Millis, "%.2f"), spread(r, LoadResult::p99Millis, "%.2f"), rowFailed);
+            String cpu = Double.isNaN(r.get(0).proxyCpuMicrosPerRequest()) ? "-" : spread(r, LoadResult::proxyCpuMicrosPerRequest, "%.1f");
+            out.printf(Locale.ROOT, "  %-14s %-26s %-22s %-23s %-22s %d%n", row.getKey(), spread(r, LoadResult::requestsPerSecond, "%,.0f"),
+                    spread(r, LoadResult::p50Millis, "%.2f"), spread(r, LoadResult::p99Millis, "%.2f"), cpu, rowFailed);
         }
         if (!withNginx) {
             return new Result(rows, false, false, failed);
@@ -142,8 +154,10 @@ final class ProxyComparison {
         }
         double ratio = median(p, LoadResult::requestsPerSecond) / median(n, LoadResult::requestsPerSecond);
         double delta = median(p, LoadResult::p50Millis) - median(n, LoadResult::p50Millis);
-        out.printf(Locale.ROOT, "  Preflight/nginx throughput %.0f %% (rounds %.0f-%.0f %%); Preflight-nginx p50 %+.2f ms (rounds %+.2f to %+.2f ms)%n",
-                ratio * 100, min(ratios) * 100, max(ratios) * 100, delta, min(p50Deltas), max(p50Deltas));
+        out.printf(Locale.ROOT, "  Preflight/nginx throughput %.0f %% (rounds %.0f-%.0f %%); Preflight-nginx p50 %+.2f ms (rounds %+.2f to %+.2f ms); "
+                        + "CPU per request %.1fx nginx's%n",
+                ratio * 100, min(ratios) * 100, max(ratios) * 100, delta, min(p50Deltas), max(p50Deltas),
+                median(p, LoadResult::proxyCpuMicrosPerRequest) / median(n, LoadResult::proxyCpuMicrosPerRequest));
         boolean met = ratio >= GOAL_THROUGHPUT_RATIO && delta <= GOAL_P50_MILLIS;
         out.printf(Locale.ROOT, "  goal (at least %.0f %% of nginx's throughput, at most %+.1f ms p50 over nginx, on the medians): %s%n",
                 GOAL_THROUGHPUT_RATIO * 100, GOAL_P50_MILLIS, met ? "met"
