@@ -56,8 +56,9 @@ final class ProxyComparison {
 
     Result run() throws Exception {
         Files.createDirectories(workDir);
-        ClosedLoopClient client = Wrk.find(1, workDir, ledger).<ClosedLoopClient>map(w -> w)
-                .orElseGet(ThroughputProbe::new);
+        boolean useWrk = Boolean.parseBoolean(System.getProperty("preflight.bench.wrk", "true"));
+        ClosedLoopClient client = (useWrk ? Wrk.find(1, workDir, ledger) : Optional.<Wrk>empty()).<ClosedLoopClient>map(w -> w)
+                .orElseGet(() -> new ThroughputProbe(useWrk ? "wrk not installed" : "-Dpreflight.bench.wrk=false"));
         Optional<Path> nginx = NginxProxy.binary();
         out.println();
         out.println("Load balancer against nginx, each alone in front of one fast backend (the sample app in its own JVM, "

@@ -15,9 +15,15 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * the completed ones and recording each one's latency.
  */
 final class ThroughputProbe implements ClosedLoopClient {
+    private final String why;
+
+    ThroughputProbe(String why) {
+        this.why = why;
+    }
+
     @Override
     public String describe() {
-        return "in-JVM closed loop (Jetty HttpClient; wrk not installed)";
+        return "in-JVM closed loop (Jetty HttpClient in the bench's JVM; " + why + ")";
     }
 
     @Override
