@@ -41,6 +41,7 @@ import java.util.Set;
  * {@code preflight.bench.albJvmArgs} (JVM options of the stand-alone load balancer, e.g. a flight
  * recording: {@code -XX:StartFlightRecording=filename=/tmp/alb.jfr,settings=profile,dumponexit=true}),
  * {@code preflight.bench.wrk} (false: the in-JVM client even where wrk is installed),
+ * {@code preflight.bench.wrkThreads} (2, wrk's own default),
  * {@code preflight.bench.beforeClasspath} (another build of the load balancer, e.g. before a change, as
  * one more row of the same rounds).
  */

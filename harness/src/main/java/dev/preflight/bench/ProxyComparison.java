@@ -57,7 +57,7 @@ final class ProxyComparison {
     Result run() throws Exception {
         Files.createDirectories(workDir);
         boolean useWrk = Boolean.parseBoolean(System.getProperty("preflight.bench.wrk", "true"));
-        ClosedLoopClient client = (useWrk ? Wrk.find(1, workDir, ledger) : Optional.<Wrk>empty()).<ClosedLoopClient>map(w -> w)
+        ClosedLoopClient client = (useWrk ? Wrk.find(Integer.getInteger("preflight.bench.wrkThreads", 2), workDir, ledger) : Optional.<Wrk>empty()).<ClosedLoopClient>map(w -> w)
                 .orElseGet(() -> new ThroughputProbe(useWrk ? "wrk not installed" : "-Dpreflight.bench.wrk=false"));
         Optional<Path> nginx = NginxProxy.binary();
         out.println();
