@@ -28,11 +28,12 @@ deploy:
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 	java -Dpreflight.topology.dir=fixtures/topology -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli deploy $(SERVICE) --env $(ENV) $(if $(VERSION),--version $(VERSION),)
 
-## bench: printed figures: rolling-deploy time, the load balancer's added latency and throughput
+## bench: ten rolling deploys under load (any failed request fails it), the load balancer against nginx
 bench: setup
+	@./scripts/bench-setup.sh
 	$(MVN) -q install -Dmaven.test.skip=true
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-	java -Dpreflight.topology.dir=fixtures/topology -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.bench.PreflightBench
+	java -Dpreflight.topology.dir=fixtures/topology -Dpreflight.app.jar=fixtures/app/target/sample-app.jar -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.bench.PreflightBench
 
 ## down: stop whatever a killed run left behind (processes and temp folders)
 down:

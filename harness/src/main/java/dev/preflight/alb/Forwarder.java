@@ -1,5 +1,6 @@
 package dev.preflight.alb;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -16,6 +17,7 @@ import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,9 @@ final class Forwarder extends ProxyHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
     private static final String EXCHANGE = Forwarder.class.getName() + ".exchange";
     private static final String TRACE_ID = "X-Amzn-Trace-Id";
+    private static final byte[] TRACE_PREFIX = "Root=1-".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final HttpField FORWARDED_PROTO = new HttpField(HttpHeader.X_FORWARDED_PROTO, "http");
 
     private final String where;
     private final ListenerRules rules;
@@ -39,6 +44,7 @@ final class Forwarder extends ProxyHandler {
     private final Duration connectTimeout;
     private final Executor executor;
     private final Scheduler scheduler;
+    private volatile PortField portField;
 
     Forwarder(String where, ListenerRules rules, Map<String, TargetGroupRuntime> groups, AccessLog accessLog,
               long idleTimeoutMillis, Duration connectTimeout, Executor executor, Scheduler scheduler) {
@@ -52,13 +58,28 @@ final class Forwarder extends ProxyHandler {
         this.scheduler = scheduler;
     }
 
+    /**
+     * Nothing here blocks: routing reads an immutable view and takes two short monitors, the request
+     * towards the target is sent asynchronously, and the answers the load balancer makes itself are
+     * written asynchronously. Saying so lets Jetty run a request on the selector thread that read it
+     * instead of handing it to another thread (on two cores each hand-off is a context switch).
+     */
+    @Override
+    public Invocable.InvocationType getInvocationType() {
+        return Invocable.InvocationType.NON_BLOCKING;
+    }
+
     @Override
     protected HttpClient newHttpClient() {
         ClientConnector connector = new ClientConnector();
         connector.setExecutor(executor);
         connector.setScheduler(scheduler);
         connector.setConnectTimeout(connectTimeout);
-        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+        // the target's answer is copied to the client by asynchronous writes (ProxyHandler's listener
+        // and the hooks below): it too can be handled on the selector thread that read it
+        transport.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
+        HttpClient client = new HttpClient(transport);
         client.setExecutor(executor);
         client.setScheduler(scheduler);
         return client;
@@ -80,7 +101,7 @@ final class Forwarder extends ProxyHandler {
         TargetGroupRuntime group = groups.get(groupName);
         Exchange exchange = group.route();
         if (exchange == null) {
-            group.metrics().recordElbError(503);
+            group.metrics().recordElbError(503, null, "no target to route to");
             ElbResponses.write(response, 503, callback);
             return true;
         }
@@ -101,19 +122,23 @@ final class Forwarder extends ProxyHandler {
         }
     }
 
+    /**
+     * The path and query stay the client's (ALB rewrites neither); scheme, host and port are the
+     * chosen target's, which {@link #newProxyToServerRequest} takes from the exchange, so no URI is
+     * built here.
+     */
     @Override
     protected HttpURI rewriteHttpURI(Request request) {
-        Target target = exchange(request).target().target();
-        return HttpURI.build(request.getHttpURI()).scheme("http").host(target.host()).port(target.port());
+        return request.getHttpURI();
     }
 
     @Override
-    protected org.eclipse.jetty.client.Request newProxyToServerRequest(Request request, HttpURI targetUri) {
+    protected org.eclipse.jetty.client.Request newProxyToServerRequest(Request request, HttpURI clientUri) {
         Exchange exchange = exchange(request);
         org.eclipse.jetty.client.Request proxyRequest = getHttpClient()
-                .newRequest(targetUri.getHost(), targetUri.getPort())
+                .newRequest(exchange.target().uri()) // the target's http://host:port, parsed once per target
                 .method(request.getMethod())
-                .path(targetUri.getPathQuery())
+                .path(clientUri.getPathQuery())
                 .idleTimeout(idleTimeoutMillis, TimeUnit.MILLISECONDS)
                 .onResponseBegin(r -> exchange.responseBegan());
         exchange.attach(proxyRequest);
@@ -124,17 +149,34 @@ final class Forwarder extends ProxyHandler {
     @Override
     protected void addProxyHeaders(Request request, org.eclipse.jetty.client.Request proxyRequest) {
         String client = Request.getRemoteAddr(request);
-        String port = String.valueOf(Request.getLocalPort(request));
+        HttpField port = portField(Request.getLocalPort(request));
         proxyRequest.headers(headers -> {
-            String prior = headers.getFields(HttpHeader.X_FORWARDED_FOR).stream()
-                    .map(HttpField::getValue).collect(Collectors.joining(", "));
-            headers.put(HttpHeader.X_FORWARDED_FOR, prior.isBlank() ? client : prior + ", " + client);
-            headers.put(HttpHeader.X_FORWARDED_PROTO, "http");
-            headers.put(HttpHeader.X_FORWARDED_PORT, port);
+            String forwardedFor = client;
+            if (headers.contains(HttpHeader.X_FORWARDED_FOR)) { // the client came through proxies of its own
+                String prior = headers.getFields(HttpHeader.X_FORWARDED_FOR).stream()
+                        .map(HttpField::getValue).collect(Collectors.joining(", "));
+                forwardedFor = prior.isBlank() ? client : prior + ", " + client;
+            }
+            headers.put(HttpHeader.X_FORWARDED_FOR, forwardedFor);
+            headers.put(FORWARDED_PROTO);
+            headers.put(port);
             if (!headers.contains(TRACE_ID)) {
                 headers.put(TRACE_ID, traceId());
             }
         });
+    }
+
+    private record PortField(int port, HttpField field) {
+    }
+
+    /** The listener's port never changes: its X-Forwarded-Port field is made once. */
+    private HttpField portField(int port) {
+        PortField cached = portField;
+        if (cached == null || cached.port() != port) {
+            cached = new PortField(port, new HttpField(HttpHeader.X_FORWARDED_PORT, Integer.toString(port)));
+            portField = cached;
+        }
+        return cached.field();
     }
 
     @Override
@@ -144,7 +186,7 @@ final class Forwarder extends ProxyHandler {
         Exchange exchange = exchange(request);
         int status = exchange.wasCut() ? 502 : ElbResponses.statusFor(failure);
         if (exchange.finish()) {
-            exchange.group().metrics().recordElbError(status);
+            exchange.group().metrics().recordElbError(status, exchange.target().id(), describe(failure));
         }
         if (LOG.isDebugEnabled()) {
             LOG.debug("{}: {} {} to target {} failed, answering {}", where, request.getMethod(),
@@ -188,9 +230,50 @@ final class Forwarder extends ProxyHandler {
         return exchange;
     }
 
-    /** AWS's format: Root=1-{epoch seconds, hex}-{96 random bits, hex}. */
+    /** "SocketTimeoutException: Connect Timeout <- ...": the exception chain, class and message each. */
+    static String describe(Throwable failure) {
+        StringBuilder s = new StringBuilder();
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 4; t = t.getCause() == t ? null : t.getCause(), depth++) {
+            if (s.length() > 0) {
+                s.append(" <- ");
+            }
+            s.append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) {
+                String message = t.getMessage().strip();
+                s.append(": ").append(message.length() > 160 ? message.substring(0, 160) + "..." : message);
+            }
+        }
+        return s.toString();
+    }
+
+    /** AWS's format: Root=1-{epoch seconds, 8 hex digits}-{96 random bits, 24 hex digits}. */
     private static String traceId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        return String.format("Root=1-%08x-%08x%016x", System.currentTimeMillis() / 1000, random.nextInt(), random.nextLong());
+        return traceId(System.currentTimeMillis() / 1000, random.nextInt(), random.nextLong());
+    }
+
+    /**
+     * {@code String.format("Root=1-%08x-%08x%016x", seconds, high, low)} without a Formatter (which
+     * parses its pattern on every call: a few percent of the load balancer's time per request).
+     */
+    static String traceId(long epochSeconds, int high, long low) {
+        if (epochSeconds < 0 || epochSeconds > 0xffff_ffffL) { // not before 2106
+            return String.format("Root=1-%08x-%08x%016x", epochSeconds, high, low);
+        }
+        byte[] id = new byte[40];
+        System.arraycopy(TRACE_PREFIX, 0, id, 0, TRACE_PREFIX.length);
+        hex(epochSeconds, 8, id, 7);
+        id[15] = '-';
+        hex(high & 0xffff_ffffL, 8, id, 16);
+        hex(low, 16, id, 24);
+        return new String(id, StandardCharsets.US_ASCII);
+    }
+
+    private static void hex(long value, int digits, byte[] into, int at) {
+        for (int i = digits - 1; i >= 0; i--) {
+            into[at + i] = HEX[(int) (value & 0xf)];
+            value >>>= 4;
+        }
     }
 }

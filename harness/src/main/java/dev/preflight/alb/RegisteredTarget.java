@@ -1,5 +1,6 @@
 package dev.preflight.alb;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RegisteredTarget {
     private final Target target;
+    private final URI uri; // http://host:port, what requests to it are built on
     private final TargetHealthStateMachine health; // guarded by the group's lock
     private final Set<Exchange> inFlight = new HashSet<>(); // guarded by this
     private final AtomicInteger outstanding = new AtomicInteger(); // read lock-free by least_outstanding_requests
@@ -23,10 +25,17 @@ final class RegisteredTarget {
     RegisteredTarget(Target target, TargetHealthStateMachine health) {
         this.target = target;
         this.health = health;
+        String host = target.host().contains(":") && !target.host().startsWith("[") ? "[" + target.host() + "]" : target.host();
+        this.uri = URI.create("http://" + host + ":" + target.port());
     }
 
     Target target() {
         return target;
+    }
+
+    /** {@code http://host:port} of the target (an IPv6 address in brackets). */
+    URI uri() {
+        return uri;
     }
 
     String id() {

@@ -1,100 +1,141 @@
 package dev.preflight.bench;
 
+import dev.preflight.alb.TargetGroupRuntime;
 import dev.preflight.deploy.DeployNotifier;
 import dev.preflight.deploy.DeployPipeline;
 import dev.preflight.deploy.DeployResult;
 import dev.preflight.ecs.EcsRuntime;
-import dev.preflight.ecs.EcsTask;
 import dev.preflight.engine.EngineSettings;
 import dev.preflight.engine.Engines;
 import dev.preflight.environment.Environment;
 import dev.preflight.environment.TopologyLocator;
 import dev.preflight.topology.Topology;
 import dev.preflight.topology.TopologyLoader;
-import dev.preflight.traffic.LoadGenerator;
-import dev.preflight.traffic.LoadProfile;
-import dev.preflight.traffic.LoadRun;
-import dev.preflight.traffic.LoadSummary;
-import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * {@code make bench}: prints the figures users ask about, measured on this machine in one run.
- * <ul>
- *   <li>a 3-task rolling deploy of api to steady state, under load (three runs);</li>
- *   <li>the load balancer's added latency (p50, p99 at a fixed rate) and its maximum throughput
- *       (closed loop), against calling one task directly, side by side.</li>
- * </ul>
- * Numbers depend on the machine and on the time scale; they are printed, never asserted.
+ * {@code make bench}: the figures users ask about, measured on this machine in one run, and a
+ * verdict.
+ * <ol>
+ *   <li>Ten consecutive 3-task rolling deploys of api under 150 req/s through the load balancer:
+ *       time to steady state (min, median, max) and failed requests. Such a deploy must lose no
+ *       request, so every failed one is listed (status, time, target, error, and the timeline
+ *       around it) and fails the bench.</li>
+ *   <li>The load balancer against nginx on the same fast backend, and the backend directly
+ *       ({@link ProxyComparison}), against the goal of 70 % of nginx's throughput and at most
+ *       +0.5 ms p50.</li>
+ * </ol>
+ * Exits 1 when a request failed or a deploy did not reach steady state (after printing
+ * everything), 2 when the bench itself could not run. Missing the throughput goal is printed, not
+ * an error: it depends on the machine.
+ *
+ * <p>Settings (system properties): {@code preflight.bench.deploys} (10), {@code preflight.bench.rate}
+ * (150), {@code preflight.bench.parts} ({@code deploys,proxy}), {@code preflight.bench.rounds} (3),
+ * {@code preflight.bench.seconds} (5, per row and round), {@code preflight.bench.warmup} (10 s per row),
+ * {@code preflight.bench.albJvmArgs} (JVM options of the stand-alone load balancer, e.g. a flight
+ * recording: {@code -XX:StartFlightRecording=filename=/tmp/alb.jfr,settings=profile,dumponexit=true}),
+ * {@code preflight.bench.wrk} (false: the in-JVM client even where wrk is installed),
+ * {@code preflight.bench.wrkThreads} (2, wrk's own default),
+ * {@code preflight.bench.beforeClasspath} (another build of the load balancer, e.g. before a change, as
+ * one more row of the same rounds).
  */
 public final class PreflightBench {
-    private static final int RATE = 150;
+    /**
+     * The bench's tasks get TCP_NODELAY the way the sample app will set it itself (without it the
+     * JDK's HttpServer adds 40 ms to every keep-alive request); harmless once the app does.
+     */
+    static final Map<String, String> IMAGE_ENV = Boolean.parseBoolean(System.getProperty("preflight.bench.nodelay", "true"))
+            ? Map.of("JAVA_TOOL_OPTIONS", "-Dsun.net.httpserver.nodelay=true") : Map.of();
 
-    public static void main(String[] args) throws Exception {
-        Topology topology = new TopologyLoader().load(TopologyLocator.topologyDir(), "dev").withProject("bench");
-        try (Engines engines = Engines.create(EngineSettings.fromSystem()).start();
-             Environment env = Environment.provision(topology, engines, null);
-             EcsRuntime runtime = EcsRuntime.start(env)) {
-            System.out.println("preflight bench: engines " + engines.kind().id() + ", time scale " + runtime.timeScale().factor());
-            DeployPipeline pipeline = new DeployPipeline(runtime, DeployNotifier.none());
-            env.aws().ecs().updateService(r -> r.cluster(runtime.clusterName()).service(runtime.awsServiceName("api")).desiredCount(3));
-            require(pipeline.deploy("api", "v0"));
-
-            rollingDeploys(runtime, pipeline);
-            loadBalancerOverhead(runtime);
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run();
+        } catch (Exception | Error e) {
+            System.out.flush();
+            System.err.println("bench: could not run: " + e);
+            e.printStackTrace();
+            code = 2;
         }
+        System.out.flush();
+        System.exit(code);
     }
 
-    private static void rollingDeploys(EcsRuntime runtime, DeployPipeline pipeline) {
-        System.out.println();
-        System.out.println("Rolling deploy of 3 api tasks to steady state, under " + RATE + " req/s through the load balancer");
-        List<Double> seconds = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
-            try (LoadRun load = LoadGenerator.start(runtime.loadBalancer().url(), LoadProfile.of(RATE, Duration.ofSeconds(60))
-                    .withPath("/api/version"))) {
-                DeployResult result = require(pipeline.deploy("api", "v" + i));
-                load.stop();
-                load.awaitCompletion(Duration.ofSeconds(30));
-                LoadSummary s = load.summary();
-                seconds.add(result.duration().toMillis() / 1000.0);
-                System.out.printf("  run %d: %5.2f s to steady state (%.0f AWS seconds at this time scale); %d requests, %d failed%n",
-                        i, result.duration().toMillis() / 1000.0, runtime.timeScale().toAwsSeconds(result.duration()), s.total(), s.failed());
+    private static int run() throws Exception {
+        // The comparison's fast backend: the sample app's jar, started on its own.
+        Path appJar = Path.of(System.getProperty("preflight.app.jar", "fixtures/app/target/sample-app.jar"));
+        int deploys = Integer.getInteger("preflight.bench.deploys", 10);
+        double rate = Double.parseDouble(System.getProperty("preflight.bench.rate", "150"));
+        Set<String> parts = Set.of(System.getProperty("preflight.bench.parts", "deploys,proxy").split(","));
+        ProxyComparison.Settings settings = new ProxyComparison.Settings(16,
+                Duration.ofSeconds(Integer.getInteger("preflight.bench.warmup", 10)),
+                Duration.ofSeconds(Integer.getInteger("preflight.bench.seconds", 5)), Integer.getInteger("preflight.bench.rounds", 3),
+                Duration.ofSeconds(2));
+        List<String> problems = new ArrayList<>();
+        Topology topology = new TopologyLoader().load(TopologyLocator.topologyDir(), "dev").withProject("bench");
+        try (Engines engines = Engines.create(EngineSettings.fromSystem()).start()) {
+            if (parts.contains("deploys")) {
+                try (Environment env = Environment.provision(topology, engines, null);
+                     EcsRuntime runtime = EcsRuntime.start(env)) {
+                    System.out.println("preflight bench: engines " + engines.kind().id() + ", time scale " + runtime.timeScale().factor()
+                            + ", " + Runtime.getRuntime().availableProcessors() + " cores, load balancer at " + runtime.loadBalancer().url());
+                    problems.addAll(deploys(runtime, deploys, rate));
+                }
+            }
+            if (parts.contains("proxy")) {
+                ProxyComparison.Result result = new ProxyComparison(appJar, engines.runDir().resolve("bench"), engines.ledger(), settings,
+                        System.out).run();
+                if (result.failed() > 0) {
+                    problems.add(result.failed() + " requests failed in the load balancer/nginx comparison");
+                }
             }
         }
-        seconds.sort(Double::compare);
-        System.out.printf("  median: %.2f s%n", seconds.get(1));
-    }
-
-    private static void loadBalancerOverhead(EcsRuntime runtime) throws Exception {
-        EcsTask task = runtime.service("api").runningTasks().get(0);
-        URI direct = URI.create("http://127.0.0.1:" + task.port());
-        URI viaAlb = runtime.loadBalancer().url();
         System.out.println();
-        System.out.println("Load balancer overhead: one request path, direct to a task vs through the load balancer (3 tasks behind it)");
-        LoadSummary d = fixedRate(direct, "/version");
-        LoadSummary a = fixedRate(viaAlb, "/api/version");
-        System.out.printf("  latency at %d req/s   direct p50 %6.2f ms  p99 %6.2f ms | via ALB p50 %6.2f ms  p99 %6.2f ms | added p50 %+6.2f ms  p99 %+6.2f ms%n",
-                RATE, d.p50Millis(), d.p99Millis(), a.p50Millis(), a.p99Millis(), a.p50Millis() - d.p50Millis(), a.p99Millis() - d.p99Millis());
-        ThroughputProbe.Result td = ThroughputProbe.measure(direct.resolve("/version"), 32, Duration.ofSeconds(8));
-        ThroughputProbe.Result ta = ThroughputProbe.measure(viaAlb.resolve("/api/version"), 32, Duration.ofSeconds(8));
-        System.out.printf("  max throughput (32 in flight, 8 s)   direct %7.0f req/s (%d failed) | via ALB %7.0f req/s (%d failed)%n",
-                td.requestsPerSecond(), td.failed(), ta.requestsPerSecond(), ta.failed());
+        if (problems.isEmpty()) {
+            System.out.println("bench: no failed request");
+            return 0;
+        }
+        System.out.println("bench: FAILED");
+        problems.forEach(p -> System.out.println("  " + p));
+        return 1;
     }
 
-    private static LoadSummary fixedRate(URI base, String path) {
-        try (LoadRun run = LoadGenerator.start(base, LoadProfile.of(RATE, Duration.ofSeconds(10)).withPath(path))) {
-            run.awaitCompletion(Duration.ofSeconds(40));
-            return run.summary();
+    private static List<String> deploys(EcsRuntime runtime, int deploys, double rate) {
+        DeployPipeline pipeline = new DeployPipeline(runtime, DeployNotifier.none());
+        Timeline timeline = new Timeline();
+        TargetGroupRuntime group = runtime.loadBalancer().targetGroup(RollingDeploys.SERVICE);
+        group.addListener((target, from, to, reason) -> timeline.add("target " + target + " " + from + " -> " + to
+                + (reason == null ? "" : " (" + reason + ")")));
+        runtime.service(RollingDeploys.SERVICE).addListener(event -> timeline.add(event.type() + " " + event.message()));
+        runtime.environment().aws().ecs().updateService(r -> r.cluster(runtime.clusterName())
+                .service(runtime.awsServiceName(RollingDeploys.SERVICE)).desiredCount(3));
+        DeployResult first = pipeline.deploy(RollingDeploys.SERVICE, "v0", IMAGE_ENV, Duration.ofMinutes(2));
+        if (!first.succeeded()) {
+            throw new IllegalStateException("the first deploy (v0, 3 tasks, no load) failed: " + first);
         }
-    }
-
-    private static DeployResult require(DeployResult result) {
-        if (!result.succeeded()) {
-            throw new IllegalStateException("deploy failed: " + result);
+        System.out.println();
+        System.out.printf(Locale.ROOT, "Rolling deploys of 3 api tasks, one after another, under %.0f req/s through the load balancer (GET %s)%n",
+                rate, RollingDeploys.PATH);
+        RollingDeploys bench = new RollingDeploys(runtime, pipeline, IMAGE_ENV, rate, timeline, System.out);
+        RollingDeploys.Result result = bench.run(deploys);
+        List<Double> s = result.seconds().stream().sorted().toList();
+        if (!s.isEmpty()) {
+            System.out.printf(Locale.ROOT, "  time to steady state: min %.2f s, median %.2f s, max %.2f s (%d deploys)%n", s.get(0),
+                    ProxyComparison.median(s), s.get(s.size() - 1), s.size());
         }
-        return result;
+        System.out.printf(Locale.ROOT, "  failed requests: %d of %d%n", result.failures().size(), result.requests());
+        bench.printFailures(result.failures());
+        List<String> problems = new ArrayList<>(result.deployErrors());
+        if (!result.failures().isEmpty()) {
+            problems.add(result.failures().size() + " of " + result.requests() + " requests failed during rolling deploys that must lose none");
+        }
+        return problems;
     }
 
     private PreflightBench() {
