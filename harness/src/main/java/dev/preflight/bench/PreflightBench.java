@@ -79,12 +79,20 @@ public final class PreflightBench {
                 Duration.ofSeconds(2));
         List<String> problems = new ArrayList<>();
         Topology topology = new TopologyLoader().load(TopologyLocator.topologyDir(), "dev").withProject("bench");
+        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        long t0 = System.currentTimeMillis();
         try (Engines engines = Engines.create(EngineSettings.fromSystem()).start()) {
+            long t1 = System.currentTimeMillis();
             if (parts.contains("deploys")) {
                 try (Environment env = Environment.provision(topology, engines, null);
                      EcsRuntime runtime = EcsRuntime.start(env)) {
+                    long t2 = System.currentTimeMillis();
                     System.out.println("preflight bench: engines " + engines.kind().id() + ", time scale " + runtime.timeScale().factor()
                             + ", " + Runtime.getRuntime().availableProcessors() + " cores, load balancer at " + runtime.loadBalancer().url());
+                    // What make up takes to be ready, the same steps: the control plane provisioned, the data plane running.
+                    System.out.printf(Locale.ROOT, "  ready (provisioned, load balancer and runtime started) %.1f s from the JVM's start:"
+                            + " JVM %.1f s, engines %.1f s, provisioning and runtime %.1f s%n", (t2 - jvmStart) / 1000.0,
+                            (t0 - jvmStart) / 1000.0, (t1 - t0) / 1000.0, (t2 - t1) / 1000.0);
                     problems.addAll(deploys(runtime, deploys, rate));
                 }
             }
@@ -119,6 +127,8 @@ public final class PreflightBench {
         if (!first.succeeded()) {
             throw new IllegalStateException("the first deploy (v0, 3 tasks, no load) failed: " + first);
         }
+        System.out.printf(Locale.ROOT, "  first deploy (image built from its Dockerfile, 3 tasks healthy): %.1f s%n",
+                first.duration().toMillis() / 1000.0);
         System.out.println();
         System.out.printf(Locale.ROOT, "Rolling deploys of 3 api tasks, one after another, under %.0f req/s through the load balancer (GET %s)%n",
                 rate, RollingDeploys.PATH);
