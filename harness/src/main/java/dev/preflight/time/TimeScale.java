@@ -69,9 +69,4 @@ public record TimeScale(double factor) {
     public Duration real(double awsSeconds) {
         return Duration.ofNanos(Math.round(awsSeconds * 1_000_000_000L));
     }
-
-    /** A compressed duration back in AWS seconds, for reports of control-plane waits. */
-    public double toAwsSeconds(Duration compressed) {
-        return compressed.toNanos() * factor / 1_000_000_000.0;
-    }
 }
