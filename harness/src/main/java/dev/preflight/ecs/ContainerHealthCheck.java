@@ -1,12 +1,12 @@
 package dev.preflight.ecs;
 
+import dev.preflight.runtime.HostCommand;
+import dev.preflight.runtime.RunningTask;
 import dev.preflight.time.TimeScale;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.ecs.model.HealthCheck;
 
 /**
@@ -21,8 +21,9 @@ import software.amazon.awssdk.services.ecs.model.HealthCheck;
  *   <li>while the container has never passed (UNKNOWN), <em>probes</em> run every compressed interval;
  *       a pass makes it HEALTHY at once (one pass is all Docker needs), a failed probe changes nothing.</li>
  * </ul>
- * A task shares the machine's loopback, so the container port in the command is rewritten to the
- * port the task really listens on.
+ * The command runs where the container runs ({@link RunningTask#exec}): inside a container task; on this
+ * machine for a process task, which shares the machine's loopback, so the container port in the command
+ * is rewritten to the port the task really listens on.
  */
 final class ContainerHealthCheck {
     /** Which of the two a run is. */
@@ -38,6 +39,7 @@ final class ContainerHealthCheck {
     private final Duration startPeriod;
     private final Duration probeSpacing;
     private final Instant containerStart;
+    private final CommandRunner runner;
 
     private Instant nextCounted;
     private Instant nextProbe;
@@ -47,8 +49,14 @@ final class ContainerHealthCheck {
     private int consecutiveFailures;
     private EcsTask.HealthStatus status = EcsTask.HealthStatus.UNKNOWN;
 
+    /** Where the command runs. */
+    interface CommandRunner {
+        int exec(List<String> command, Duration timeout);
+    }
+
     private ContainerHealthCheck(List<String> command, Duration interval, Duration timeout, int retries, Duration startPeriod,
-                                 Duration probeSpacing, Instant containerStart) {
+                                 Duration probeSpacing, Instant containerStart, CommandRunner runner) {
+        this.runner = runner;
         this.command = command;
         this.interval = interval;
         this.timeout = timeout;
@@ -60,8 +68,18 @@ final class ContainerHealthCheck {
         this.nextProbe = containerStart;
     }
 
-    /** Null when the container has no health check. */
+    /** The check of a started task: run where it runs, against the port it listens on. Null without a health check. */
+    static ContainerHealthCheck of(HealthCheck check, int containerPort, RunningTask task, TimeScale scale) {
+        return of(check, containerPort, task.spec().port(), scale, task.startedAt(), task::exec);
+    }
+
+    /** On this machine (a process task listening on {@code hostPort}). Null when the container has no health check. */
     static ContainerHealthCheck of(HealthCheck check, int containerPort, int hostPort, TimeScale scale, Instant containerStart) {
+        return of(check, containerPort, hostPort, scale, containerStart, HostCommand::run);
+    }
+
+    private static ContainerHealthCheck of(HealthCheck check, int containerPort, int hostPort, TimeScale scale, Instant containerStart,
+                                           CommandRunner runner) {
         if (check == null || check.command().isEmpty()) {
             return null;
         }
@@ -79,7 +97,7 @@ final class ContainerHealthCheck {
         Duration probeSpacing = scale.compressed(intervalSeconds);
         return new ContainerHealthCheck(command, scale.real(intervalSeconds), scale.real(orDefault(check.timeout(), 5)),
                 orDefault(check.retries(), 3), scale.real(orDefault(check.startPeriod(), 0)),
-                probeSpacing.compareTo(MIN_PROBE_SPACING) < 0 ? MIN_PROBE_SPACING : probeSpacing, containerStart);
+                probeSpacing.compareTo(MIN_PROBE_SPACING) < 0 ? MIN_PROBE_SPACING : probeSpacing, containerStart, runner);
     }
 
     private static String rewrite(String s, int containerPort, int hostPort) {
@@ -107,22 +125,7 @@ final class ContainerHealthCheck {
 
     /** Runs the command once and records the outcome. */
     void run(Kind kind) {
-        boolean passed;
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                passed = p.exitValue() == 0;
-            } else {
-                p.destroyForcibly();
-                passed = false;
-            }
-        } catch (IOException e) {
-            passed = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            passed = false;
-        }
-        record(kind, passed, Instant.now());
+        record(kind, runner.exec(command, timeout) == 0, Instant.now());
     }
 
     synchronized void record(Kind kind, boolean passed, Instant now) {

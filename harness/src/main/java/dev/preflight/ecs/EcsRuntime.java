@@ -4,7 +4,13 @@ import dev.preflight.alb.ApplicationLoadBalancer;
 import dev.preflight.alb.TargetGroupRuntime;
 import dev.preflight.environment.Environment;
 import dev.preflight.image.EcrRegistry;
+import dev.preflight.engine.ContainerNetwork;
+import dev.preflight.engine.EngineException;
+import dev.preflight.engine.EngineSettings;
+import dev.preflight.image.Builder;
+import dev.preflight.image.DockerImageBuilder;
 import dev.preflight.image.ImageBuilder;
+import dev.preflight.runtime.ContainerTaskRunner;
 import dev.preflight.image.ImageStore;
 import dev.preflight.runtime.ProcessTaskRunner;
 import dev.preflight.runtime.TaskLogShipper;
@@ -48,6 +54,7 @@ public final class EcsRuntime implements AutoCloseable {
     private final ApplicationLoadBalancer loadBalancer;
     private final ImageStore images;
     private final EcrRegistry registry;
+    private final Builder builder;
     private final TaskLogShipper logShipper;
     private final TaskRunner runner;
     private final TaskLauncher launcher;
@@ -68,7 +75,16 @@ public final class EcsRuntime implements AutoCloseable {
         this.images = new ImageStore(runDir.resolve("images"));
         this.registry = new EcrRegistry(env.aws(), images);
         this.logShipper = new TaskLogShipper(env.aws().logs());
-        this.runner = new ProcessTaskRunner(env.engines().ledger(), runDir.resolve("tasks"), logShipper);
+        if (EngineSettings.fromSystem().containerTasks()) {
+            ContainerNetwork network = env.engines().network().orElseThrow(() -> new EngineException(EngineSettings.TASKS_PROPERTY
+                    + "=containers runs tasks on the engines' Docker network, and the " + env.engines().kind() + " engines have none. Fix: use "
+                    + EngineSettings.ENGINES_PROPERTY + "=containers with it, or " + EngineSettings.TASKS_PROPERTY + "=processes"));
+            this.runner = new ContainerTaskRunner(env.engines().ledger(), network, runDir.resolve("tasks"), logShipper);
+            this.builder = new DockerImageBuilder(images);
+        } else {
+            this.runner = new ProcessTaskRunner(env.engines().ledger(), runDir.resolve("tasks"), logShipper);
+            this.builder = new ImageBuilder(images);
+        }
         this.launcher = new TaskLauncher(env.aws(), registry, runner, scale);
         this.loadBalancer = topology.loadBalancer() == null ? null
                 : ApplicationLoadBalancer.start(topology.loadBalancer(), scale, options.loadBalancer());
@@ -118,8 +134,9 @@ public final class EcsRuntime implements AutoCloseable {
         return loadBalancer;
     }
 
-    public ImageBuilder imageBuilder() {
-        return new ImageBuilder(images);
+    /** Builds images for this runtime's tasks: with Docker for container tasks, without it for processes. */
+    public Builder imageBuilder() {
+        return builder;
     }
 
     public EcrRegistry registry() {

@@ -205,6 +205,7 @@ public final class ServiceScheduler {
             targetGroup.deregister(task.taskId());
             targetMirror.deregister(task);
         }
+        process.containerReason().ifPresent(task::containerReason);
         task.stopped(process.exitCode().isPresent() ? process.exitCode().getAsInt() : null, "Essential container in task exited", now);
         containerChecks.remove(task.taskId());
         event(ServiceEvent.SERVICE, "(service " + name + ") has stopped 1 running tasks: (task " + task.taskId() + ").");
@@ -218,9 +219,8 @@ public final class ServiceScheduler {
     private void running(EcsTask task, RunningTask process, Instant now) {
         task.running(now);
         ContainerDefinition container = launcher.container(task.deployment().taskDefinitionArn());
-        int containerPort = container.portMappings().isEmpty() ? process.port() : container.portMappings().get(0).containerPort();
-        ContainerHealthCheck check = ContainerHealthCheck.of(container.healthCheck(), containerPort, process.port(), scale,
-                process.startedAt());
+        int containerPort = container.portMappings().isEmpty() ? process.spec().port() : container.portMappings().get(0).containerPort();
+        ContainerHealthCheck check = ContainerHealthCheck.of(container.healthCheck(), containerPort, process, scale);
         if (check != null) {
             containerChecks.put(task.taskId(), check);
         }

@@ -85,10 +85,15 @@ final class TaskLauncher implements TaskStarter {
             throw new LaunchException("CannotPullContainerError: pull image manifest has been retried 1 time(s): "
                     + container.image() + ": " + e.getMessage(), e);
         }
-        int port = LocalPorts.freePort();
+        // Processes share this machine's network: each gets a port of its own, in PORT. A container listens
+        // on its container port, as on Fargate, and gets no PORT it did not ask for.
+        boolean shared = runner.sharesHostNetwork();
+        int port = shared ? LocalPorts.freePort() : containerPort(container);
         Map<String, String> environment;
         try {
-            environment = ContainerEnvironment.of(container, new SecretResolver(aws.secrets()), aws, awsEndpoint, port);
+            // A container reaches the engine at its own endpoint (on the run's network), not at this machine's loopback.
+            environment = ContainerEnvironment.of(container, new SecretResolver(aws.secrets()), aws, shared ? awsEndpoint : aws.endpoint(),
+                    shared ? port : null);
         } catch (RuntimeException e) {
             throw new LaunchException("ResourceInitializationError: unable to pull secrets or registry auth: " + e.getMessage(), e);
         }
@@ -98,12 +103,27 @@ final class TaskLauncher implements TaskStarter {
         String stream = prefix + "/" + container.name() + "/" + taskId;
         // stopTimeout is a deadline the application races: AWS's number, in real time.
         int stopTimeout = container.stopTimeout() == null ? 30 : container.stopTimeout();
+        TaskDefinition definition = definition(taskDefinitionArn);
         TaskSpec spec = new TaskSpec(taskId, taskDefinitionArn, container.name(), image, environment, port,
-                scale.real(stopTimeout), group, stream);
+                scale.real(stopTimeout), group, stream, units(definition.cpu()), units(definition.memory()));
         try {
             return runner.start(spec);
         } catch (TaskStartException e) {
             throw new LaunchException(e.getMessage(), e); // already ECS's CannotStartContainerError
+        }
+    }
+
+    private static int containerPort(ContainerDefinition container) {
+        return container.portMappings().isEmpty() || container.portMappings().get(0).containerPort() == null ? 8080
+                : container.portMappings().get(0).containerPort();
+    }
+
+    /** Fargate's task cpu and memory are strings of a number ("512"); absent is no limit. */
+    private static int units(String value) {
+        try {
+            return value == null || value.isBlank() ? 0 : Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 

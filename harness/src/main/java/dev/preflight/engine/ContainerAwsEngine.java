@@ -47,6 +47,11 @@ public final class ContainerAwsEngine implements AwsEngine {
     private final ContainerLifecycle lifecycle;
 
     public ContainerAwsEngine(EngineSettings settings) {
+        this(settings, null, null);
+    }
+
+    /** On the run's network, recorded in its ledger. */
+    ContainerAwsEngine(EngineSettings settings, ContainerNetwork network, ProcessLedger ledger) {
         String flavor = settings.get(FLAVOR_PROPERTY).map(v -> v.toLowerCase(Locale.ROOT)).orElse(MOTO);
         if (!FLAVORS.contains(flavor)) {
             throw new EngineException("Unknown " + FLAVOR_PROPERTY + " '" + settings.get(FLAVOR_PROPERTY).orElse("")
@@ -57,7 +62,7 @@ public final class ContainerAwsEngine implements AwsEngine {
         this.token = localstack ? settings.env(TOKEN_VARIABLE) : Optional.empty();
         this.image = ContainerImages.aws(settings, localstack, token.isPresent());
         this.lifecycle = new ContainerLifecycle(image, "check that Docker can pull " + image + " (or set "
-                + ContainerImages.AWS_IMAGE_PROPERTY + "); Testcontainers logged the container's output above");
+                + ContainerImages.AWS_IMAGE_PROPERTY + "); Testcontainers logged the container's output above", network, ledger);
     }
 
     /** The image this engine runs. */

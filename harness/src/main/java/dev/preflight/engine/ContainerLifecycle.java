@@ -13,12 +13,16 @@ import org.testcontainers.containers.GenericContainer;
 /**
  * The life of one Testcontainers container behind an engine: checks Docker before anything else,
  * starts once (a second start is harmless), stops idempotently (also after a failed start), and
- * publishes the container's ports on 127.0.0.1 where the Docker engine runs on this machine.
- * Testcontainers' Ryuk container removes what a killed JVM left behind.
+ * publishes the container's ports on 127.0.0.1 where the Docker engine runs on this machine, or on
+ * the run's {@link ContainerNetwork} gateway when it has one (so that task containers reach it at the
+ * same address). Every container carries the owner label and is in the ledger while it exists, so a
+ * run killed outright has it removed by the next one (Ryuk, Testcontainers' reaper, is not needed).
  */
 final class ContainerLifecycle {
     private final String image;
     private final String fix;
+    private final ContainerNetwork network;
+    private final ProcessLedger ledger;
     private final AtomicReference<GenericContainer<?>> current = new AtomicReference<>();
     private volatile boolean started;
 
@@ -27,8 +31,18 @@ final class ContainerLifecycle {
      * @param fix   what to do when the container does not start, e.g. which setting replaces the image
      */
     ContainerLifecycle(String image, String fix) {
+        this(image, fix, null, null);
+    }
+
+    /**
+     * @param network the run's network, or null to publish on 127.0.0.1 only
+     * @param ledger  where the container is recorded while it exists, or null (tests of the configuration)
+     */
+    ContainerLifecycle(String image, String fix, ContainerNetwork network, ProcessLedger ledger) {
         this.image = image;
         this.fix = fix;
+        this.network = network;
+        this.ledger = ledger;
     }
 
     synchronized void start(Supplier<? extends GenericContainer<?>> factory) {
@@ -37,9 +51,22 @@ final class ContainerLifecycle {
         }
         DockerAvailability.require();
         GenericContainer<?> container = factory.get();
+        container.withLabel(ProcessLedger.OWNER_LABEL, ProcessLedger.owner());
+        if (network != null) {
+            String gateway = network.gateway();
+            container.withNetworkMode(network.name());
+            container.withCreateContainerCmdModifier(cmd -> {
+                if (cmd.getHostConfig() != null && dockerHostIsLocal()) {
+                    bindPorts(cmd.getHostConfig(), gateway, true);
+                }
+            });
+        }
         current.set(container);
         try {
             container.start();
+            if (ledger != null) {
+                ledger.trackContainer(container.getContainerId());
+            }
         } catch (RuntimeException e) {
             stopQuietly(container);
             current.compareAndSet(container, null);
@@ -59,8 +86,12 @@ final class ContainerLifecycle {
         if (container == null) {
             return;
         }
+        String id = container.getContainerId();
         try {
             container.stop();
+            if (ledger != null && id != null) {
+                ledger.forgetContainer(id);
+            }
         } catch (RuntimeException e) {
             throw new EngineException("Container " + image + " did not stop cleanly: " + rootMessage(e)
                     + ". Fix: remove it with 'docker ps -a --filter label=org.testcontainers=true' and 'docker rm -f <id>'", e);
@@ -80,13 +111,16 @@ final class ContainerLifecycle {
         return container;
     }
 
-    /** The host to reach a port of the started container on: 127.0.0.1 where it is published there. */
+    /** The host to reach a port of the started container on: the address it is published on, when it names one. */
     String host(int containerPort) {
         GenericContainer<?> container = running("The container");
         Ports.Binding[] bindings = container.getContainerInfo().getNetworkSettings().getPorts().getBindings()
                 .get(ExposedPort.tcp(containerPort));
-        if (bindings != null && bindings.length > 0 && LocalPorts.LOOPBACK.equals(bindings[0].getHostIp())) {
-            return LocalPorts.LOOPBACK;
+        if (bindings != null && bindings.length > 0) {
+            String ip = bindings[0].getHostIp();
+            if (LocalPorts.LOOPBACK.equals(ip) || network != null && network.gateway().equals(ip)) {
+                return ip;
+            }
         }
         return container.getHost();
     }
@@ -108,14 +142,17 @@ final class ContainerLifecycle {
     static <T extends GenericContainer<?>> T publishOnLoopback(T container) {
         container.withCreateContainerCmdModifier(cmd -> {
             if (cmd.getHostConfig() != null && dockerHostIsLocal()) {
-                bindPortsToLoopback(cmd.getHostConfig());
+                bindPorts(cmd.getHostConfig(), LocalPorts.LOOPBACK, false);
             }
         });
         return container;
     }
 
-    /** Every port binding without a host address gets 127.0.0.1; host ports stay as they were (random). */
-    static void bindPortsToLoopback(HostConfig hostConfig) {
+    /**
+     * Every port binding without a host address (or, with {@code every}, every binding) gets {@code ip};
+     * host ports stay as they were (random).
+     */
+    static void bindPorts(HostConfig hostConfig, String ip, boolean every) {
         Ports ports = hostConfig.getPortBindings();
         if (ports == null) {
             return;
@@ -124,19 +161,19 @@ final class ContainerLifecycle {
         for (Map.Entry<ExposedPort, Ports.Binding[]> entry : ports.getBindings().entrySet()) {
             Ports.Binding[] bindings = entry.getValue();
             if (bindings == null || bindings.length == 0) {
-                loopback.bind(entry.getKey(), Ports.Binding.bindIp(LocalPorts.LOOPBACK));
+                loopback.bind(entry.getKey(), Ports.Binding.bindIp(ip));
                 continue;
             }
             for (Ports.Binding binding : bindings) {
-                String ip = binding.getHostIp();
-                boolean anyInterface = ip == null || ip.isBlank() || "0.0.0.0".equals(ip);
-                loopback.bind(entry.getKey(), anyInterface ? new Ports.Binding(LocalPorts.LOOPBACK, binding.getHostPortSpec()) : binding);
+                String given = binding.getHostIp();
+                boolean anyInterface = every || given == null || given.isBlank() || "0.0.0.0".equals(given);
+                loopback.bind(entry.getKey(), anyInterface ? new Ports.Binding(ip, binding.getHostPortSpec()) : binding);
             }
         }
         hostConfig.withPortBindings(loopback);
     }
 
-    private static boolean dockerHostIsLocal() {
+    static boolean dockerHostIsLocal() {
         try {
             DockerClientFactory docker = DockerClientFactory.instance();
             String scheme = docker.getTransportConfig().getDockerHost().getScheme();

@@ -21,9 +21,14 @@ public final class ContainerPostgresEngine implements PostgresEngine {
     private final ContainerLifecycle lifecycle;
 
     public ContainerPostgresEngine(EngineSettings settings) {
+        this(settings, null, null);
+    }
+
+    /** On the run's network, recorded in its ledger. */
+    ContainerPostgresEngine(EngineSettings settings, ContainerNetwork network, ProcessLedger ledger) {
         this.image = ContainerImages.postgres(settings);
         this.lifecycle = new ContainerLifecycle(image, "check that Docker can pull " + image + " (or set "
-                + ContainerImages.POSTGRES_IMAGE_PROPERTY + "); Testcontainers logged the container's output above");
+                + ContainerImages.POSTGRES_IMAGE_PROPERTY + "); Testcontainers logged the container's output above", network, ledger);
     }
 
     String image() {

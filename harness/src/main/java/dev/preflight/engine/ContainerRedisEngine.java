@@ -21,9 +21,14 @@ public final class ContainerRedisEngine implements RedisEngine {
     private final ContainerLifecycle lifecycle;
 
     public ContainerRedisEngine(EngineSettings settings) {
+        this(settings, null, null);
+    }
+
+    /** On the run's network, recorded in its ledger. */
+    ContainerRedisEngine(EngineSettings settings, ContainerNetwork network, ProcessLedger ledger) {
         this.image = ContainerImages.redis(settings);
         this.lifecycle = new ContainerLifecycle(image, "check that Docker can pull " + image + " (or set "
-                + ContainerImages.REDIS_IMAGE_PROPERTY + "); Testcontainers logged the container's output above");
+                + ContainerImages.REDIS_IMAGE_PROPERTY + "); Testcontainers logged the container's output above", network, ledger);
     }
 
     String image() {

@@ -20,11 +20,14 @@ final class EngineFactory {
                     new ExternalPostgresEngine(settings.require("preflight.postgres.url", "the external engine needs a PostgreSQL superuser URL")),
                     new ExternalRedisEngine(settings.require("preflight.redis.url", "the external engine needs a Redis URL")),
                     ledger, runDir);
-            case CONTAINERS -> new Engines(kind,
-                    new ContainerAwsEngine(settings),
-                    new ContainerPostgresEngine(settings),
-                    new ContainerRedisEngine(settings),
-                    ledger, runDir);
+            case CONTAINERS -> {
+                ContainerNetwork network = new ContainerNetwork(ledger);
+                yield new Engines(kind,
+                        new ContainerAwsEngine(settings, network, ledger),
+                        new ContainerPostgresEngine(settings, network, ledger),
+                        new ContainerRedisEngine(settings, network, ledger),
+                        ledger, runDir).withNetwork(network);
+            }
         };
     }
 }

@@ -16,11 +16,13 @@ import java.util.function.Function;
  *   <tr><td>preflight.postgres.url</td><td>external: postgresql://user:password@host:port/db of a superuser</td></tr>
  *   <tr><td>preflight.redis.url</td><td>external: redis://host:port</td></tr>
  *   <tr><td>preflight.aws.image</td><td>containers: moto (default) or localstack</td></tr>
+ *   <tr><td>preflight.tasks</td><td>processes (default) or containers: how ECS tasks run (containers needs the containers engines)</td></tr>
  *   <tr><td>preflight.moto.command</td><td>embedded: path of moto_server (default: project .venv, then PATH)</td></tr>
  * </table>
  */
 public final class EngineSettings {
     public static final String ENGINES_PROPERTY = "preflight.engines";
+    public static final String TASKS_PROPERTY = "preflight.tasks";
 
     private final Function<String, String> properties;
     private final Function<String, String> environment;
@@ -48,6 +50,17 @@ public final class EngineSettings {
         String envName = envName(ENGINES_PROPERTY);
         Optional<String> e = Optional.ofNullable(environment.apply(envName)).filter(s -> !s.isBlank());
         return e.map(v -> EngineKind.parse(v, "environment variable " + envName)).orElse(EngineKind.EMBEDDED);
+    }
+
+    /** Whether ECS tasks run as Docker containers (preflight.tasks=containers) rather than processes (the default). */
+    public boolean containerTasks() {
+        String value = get(TASKS_PROPERTY).orElse("processes").toLowerCase(java.util.Locale.ROOT);
+        return switch (value) {
+            case "processes", "process" -> false;
+            case "containers", "container" -> true;
+            default -> throw new EngineException("Unknown " + TASKS_PROPERTY + " '" + value + "'. Fix: set " + TASKS_PROPERTY + " (or "
+                    + envName(TASKS_PROPERTY) + ") to processes or containers");
+        };
     }
 
     public Optional<String> get(String property) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -25,6 +26,8 @@ public final class Engines implements AutoCloseable {
     private final RedisEngine redis;
     private final ProcessLedger ledger;
     private final Path runDir;
+    /** The containers run's network (engines and task containers), or null. */
+    private ContainerNetwork network;
     private Thread shutdownHook;
     private boolean started;
     /** Files the engine libraries leave in the temp folder, deleted only by a clean JVM exit (deleteOnExit). */
@@ -37,6 +40,16 @@ public final class Engines implements AutoCloseable {
         this.redis = redis;
         this.ledger = ledger;
         this.runDir = runDir;
+    }
+
+    Engines withNetwork(ContainerNetwork network) {
+        this.network = network;
+        return this;
+    }
+
+    /** The Docker network the engines are on (the containers engines only). */
+    public Optional<ContainerNetwork> network() {
+        return Optional.ofNullable(network);
     }
 
     /** The engines of this JVM, started on first use and stopped when the JVM exits. */
@@ -163,6 +176,13 @@ public final class Engines implements AutoCloseable {
         for (Engine engine : List.<Engine>of(redis, postgres, aws)) {
             try {
                 engine.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        if (network != null) {
+            try {
+                network.close(); // after the engines: a network with containers on it cannot go
             } catch (RuntimeException e) {
                 failures.add(e);
             }

@@ -16,18 +16,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A record on disk of every process and temporary directory this JVM starts, so that a run killed
- * with SIGKILL (where no shutdown hook runs) is cleaned up by the next run: {@link #reapOrphans()}
- * stops the processes and deletes the directories of ledgers whose owning JVM is gone.
+ * A record on disk of every process, Docker container and network, and temporary directory this JVM
+ * starts, so that a run killed with SIGKILL (where no shutdown hook runs) is cleaned up by the next
+ * run: {@link #reapOrphans()} stops the processes, removes the containers and networks and deletes the
+ * directories of ledgers whose owning JVM is gone.
  *
  * <p>A process is identified by pid and start time, so a reused pid is never killed by mistake.
  */
 public final class ProcessLedger {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessLedger.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The label every Docker container and network Preflight creates carries: {@code <pid>@<JVM start>} of its JVM. */
+    public static final String OWNER_LABEL = "dev.preflight.owner";
 
     /** What one JVM has started. */
-    public record Entry(long ownerPid, String ownerStart, List<TrackedProcess> processes, List<String> directories) {
+    public record Entry(long ownerPid, String ownerStart, List<TrackedProcess> processes, List<String> directories,
+                        List<String> containers, List<String> networks) {
+        public Entry {
+            // ledgers written before containers were recorded have neither list
+            containers = containers == null ? List.of() : containers;
+            networks = networks == null ? List.of() : networks;
+        }
     }
 
     public record TrackedProcess(long pid, String start, String command) {
@@ -37,6 +46,8 @@ public final class ProcessLedger {
     private final Path file;
     private final List<TrackedProcess> processes = new ArrayList<>();
     private final List<String> directories = new ArrayList<>();
+    private final List<String> containers = new ArrayList<>();
+    private final List<String> networks = new ArrayList<>();
 
     public ProcessLedger(Path ledgerDir) {
         this.ledgerDir = ledgerDir;
@@ -71,6 +82,41 @@ public final class ProcessLedger {
         save();
     }
 
+    /** A Docker container this JVM created: removed by the next run if this one is killed. */
+    public synchronized void trackContainer(String id) {
+        containers.add(id);
+        save();
+    }
+
+    public synchronized void forgetContainer(String id) {
+        containers.remove(id);
+        save();
+    }
+
+    /** A Docker network this JVM created. */
+    public synchronized void trackNetwork(String id) {
+        networks.add(id);
+        save();
+    }
+
+    public synchronized void forgetNetwork(String id) {
+        networks.remove(id);
+        save();
+    }
+
+    /**
+     * The label every container and network of this JVM carries ({@value #OWNER_LABEL}):
+     * what was created but not yet recorded when the JVM died is found by it.
+     */
+    public static String owner() {
+        ProcessHandle self = ProcessHandle.current();
+        return owner(self.pid(), self.info().startInstant().map(Instant::toString).orElse(""));
+    }
+
+    static String owner(long pid, String start) {
+        return pid + "@" + start;
+    }
+
     public synchronized void forgetDirectory(Path dir) {
         directories.remove(dir.toAbsolutePath().toString());
         save();
@@ -80,6 +126,8 @@ public final class ProcessLedger {
     public synchronized void clear() {
         processes.clear();
         directories.clear();
+        containers.clear();
+        networks.clear();
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
@@ -90,7 +138,7 @@ public final class ProcessLedger {
     private void save() {
         ProcessHandle self = ProcessHandle.current();
         Entry entry = new Entry(self.pid(), self.info().startInstant().map(Instant::toString).orElse(""),
-                List.copyOf(processes), List.copyOf(directories));
+                List.copyOf(processes), List.copyOf(directories), List.copyOf(containers), List.copyOf(networks));
         try {
             Files.createDirectories(ledgerDir);
             Path tmp = ledgerDir.resolve(file.getFileName() + ".tmp");
@@ -103,7 +151,8 @@ public final class ProcessLedger {
     }
 
     /**
-     * Stops what dead JVMs left behind. Returns how many processes were stopped.
+     * Stops what dead JVMs left behind: processes, Docker containers and networks, folders. Returns how
+     * many processes and containers were stopped.
      */
     public int reapOrphans() {
         if (!Files.isDirectory(ledgerDir)) {
@@ -138,6 +187,9 @@ public final class ProcessLedger {
                     stop(handle.get(), Duration.ofSeconds(10));
                     stopped++;
                 }
+            }
+            if (!entry.containers().isEmpty() || !entry.networks().isEmpty()) {
+                stopped += DockerLeftovers.remove(owner(entry.ownerPid(), entry.ownerStart()), entry.containers(), entry.networks());
             }
             for (String dir : entry.directories()) {
                 deleteTree(Path.of(dir));

@@ -18,6 +18,11 @@ public record Image(String digest, String manifest, String manifestMediaType, Li
         Objects.requireNonNull(config, "config");
     }
 
+    /** The Docker image id of an image built with Docker (its layers are in the Docker engine); empty otherwise. */
+    public java.util.Optional<String> dockerImageId() {
+        return java.util.Optional.ofNullable(ImageManifest.parse(manifest).dockerImageId());
+    }
+
     /** The first 12 hex digits, as docker prints image ids. */
     public String shortDigest() {
         return digest.substring("sha256:".length(), "sha256:".length() + 12);

@@ -17,7 +17,7 @@ import java.util.SortedMap;
  * by an OCI manifest whose sha256 is its digest: the same files and config always give the same digest, and
  * any change to either gives another.
  */
-public final class ImageBuilder {
+public final class ImageBuilder implements Builder {
     private final ImageStore store;
 
     public ImageBuilder(ImageStore store) {
@@ -28,7 +28,7 @@ public final class ImageBuilder {
         return build(source, Map.of());
     }
 
-    /** Builds and stores the image; throws {@link ImageBuildException} naming the file (and line) it cannot build from. */
+    @Override
     public Image build(ImageSource source, Map<String, String> env) {
         List<ImageManifest.Descriptor> layers = new ArrayList<>();
         ImageConfig config;

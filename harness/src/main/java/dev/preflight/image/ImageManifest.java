@@ -23,6 +23,8 @@ record ImageManifest(Descriptor config, List<Descriptor> layers, Map<String, Str
     static final String LAYER_MEDIA_TYPE = "application/vnd.oci.image.layer.v1.tar";
     /** The OCI annotation for the image a build started FROM. */
     static final String BASE_NAME = "org.opencontainers.image.base.name";
+    /** The Docker image id of an image built with Docker, whose layers the Docker engine holds: the store has its manifest and config only. */
+    static final String LAYERS_IN_DOCKER = "dev.preflight.layers-in-docker";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,6 +35,14 @@ record ImageManifest(Descriptor config, List<Descriptor> layers, Map<String, Str
     ImageManifest {
         layers = List.copyOf(layers);
         annotations = annotations == null ? Map.of() : new TreeMap<>(annotations);
+    }
+
+    boolean layersInDocker() {
+        return annotations.containsKey(LAYERS_IN_DOCKER);
+    }
+
+    String dockerImageId() {
+        return annotations.get(LAYERS_IN_DOCKER);
     }
 
     String baseImage() {

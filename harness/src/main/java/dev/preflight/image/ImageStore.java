@@ -73,6 +73,13 @@ public final class ImageStore {
 
     /** Stores the image (idempotent); layers not yet here are copied in from the image's own files. */
     public void put(Image image) {
+        if (ImageManifest.parse(image.manifest()).layersInDocker()) {
+            if (get(image.digest()).isEmpty()) {
+                throw new IllegalArgumentException("Image " + image.digest() + " was built with Docker in another run: its config is not here."
+                        + " Fix: build it in this run");
+            }
+            return; // stored when it was built
+        }
         String manifestDigest = Sha256.of(image.manifest());
         if (!manifestDigest.equals(image.digest())) {
             throw new IllegalArgumentException("Image " + image.digest() + " cannot be stored: its manifest's sha256 is "
@@ -111,6 +118,23 @@ public final class ImageStore {
         }
     }
 
+    /**
+     * Stores an image built with Docker: its manifest (naming the Docker image id) and its config; its
+     * layers stay in the Docker engine.
+     */
+    public void putDockerImage(String digest, String manifestJson, byte[] config) {
+        ImageManifest manifest = ImageManifest.parse(manifestJson);
+        if (!Sha256.of(manifestJson).equals(digest) || !Sha256.of(config).equals(manifest.config().digest()) || !manifest.layersInDocker()) {
+            throw new IllegalArgumentException("Image " + digest + " is not a Docker-built image with its own config");
+        }
+        try {
+            write(blob(manifest.config().digest()), config);
+            write(manifestFile(digest), manifestJson.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot store image " + digest + " in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The image with this manifest digest, its layers being the stored blobs; empty if not stored here. */
     public Optional<Image> get(String digest) {
         Path file = manifestFile(Sha256.requireValid(digest, "Image digest"));
@@ -122,8 +146,10 @@ public final class ImageStore {
             ImageManifest manifest = ImageManifest.parse(json);
             Path configBlob = blob(manifest.config().digest());
             List<Path> layers = new ArrayList<>();
-            for (ImageManifest.Descriptor layer : manifest.layers()) {
-                layers.add(blob(layer.digest()));
+            if (!manifest.layersInDocker()) {
+                for (ImageManifest.Descriptor layer : manifest.layers()) {
+                    layers.add(blob(layer.digest()));
+                }
             }
             if (!Files.exists(configBlob) || !layers.stream().allMatch(Files::exists)) {
                 throw new IllegalStateException("Image store " + dir + " has the manifest of " + digest

@@ -24,13 +24,16 @@ public final class ContainerEnvironment {
     /**
      * @param aws         region and credentials (secrets are resolved through it)
      * @param awsEndpoint the container's AWS_ENDPOINT_URL
+     * @param port        the PORT a task sharing this machine's network listens on, or null (a container, which has its own)
      */
     public static Map<String, String> of(ContainerDefinition container, SecretResolver secrets, AwsClients aws, URI awsEndpoint,
-                                         int port) {
+                                         Integer port) {
         Map<String, String> env = new LinkedHashMap<>();
         container.environment().forEach(kv -> env.put(kv.name(), kv.value()));
         container.secrets().forEach(s -> env.put(s.name(), secrets.resolve(s.name(), s.valueFrom())));
-        env.put("PORT", Integer.toString(port));
+        if (port != null) {
+            env.put("PORT", Integer.toString(port));
+        }
         env.put("AWS_ENDPOINT_URL", awsEndpoint.toString());
         env.put("AWS_REGION", aws.region().id());
         env.put("AWS_DEFAULT_REGION", aws.region().id());

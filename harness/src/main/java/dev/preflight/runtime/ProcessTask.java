@@ -177,6 +177,12 @@ final class ProcessTask implements RunningTask {
         StopSequence.killTree(process.toHandle());
     }
 
+    /** On this machine: the task shares its network, so the command reaches the task at its own port. */
+    @Override
+    public int exec(List<String> command, java.time.Duration timeout) {
+        return HostCommand.run(command, timeout);
+    }
+
     @Override
     public CompletableFuture<Integer> onExit() {
         return exit.copy();

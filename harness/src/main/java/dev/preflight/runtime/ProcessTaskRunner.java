@@ -37,6 +37,7 @@ public final class ProcessTaskRunner implements TaskRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessTaskRunner.class);
     /** Beyond a task's stopTimeout, how long close() waits for the SIGKILL to take. */
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    private static final String LOOPBACK = "127.0.0.1";
 
     private final ProcessLedger ledger;
     private final Path tasksDir;
@@ -54,6 +55,11 @@ public final class ProcessTaskRunner implements TaskRunner {
         this.imagesDir = runDir.resolve("images");
         this.logs = java.util.Objects.requireNonNull(logs, "logs (a TaskLogShipper)");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    @Override
+    public boolean sharesHostNetwork() {
+        return true;
     }
 
     @Override
@@ -78,6 +84,10 @@ public final class ProcessTaskRunner implements TaskRunner {
         env.putAll(spec.environment()); // the task definition overrides the image's ENV, as in Docker
         // Every task on this machine has its own port: it overrides the image's PORT (a Dockerfile's ENV PORT=8080).
         env.put("PORT", Integer.toString(spec.port()));
+        // ...and listens on this machine's loopback only: an image's HOST=0.0.0.0 is for a container's own network.
+        if (env.containsKey("HOST")) {
+            env.put("HOST", LOOPBACK);
+        }
         Process process;
         try {
             Files.createDirectories(dir);

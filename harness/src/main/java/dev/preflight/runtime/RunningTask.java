@@ -1,7 +1,10 @@
 package dev.preflight.runtime;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
@@ -13,8 +16,10 @@ public interface RunningTask {
 
     Instant startedAt();
 
+    /** Where the task's port is reached from this machine: 127.0.0.1 and this port. */
     int port();
 
+    /** The task's main process, as this machine sees it (its usage is read from it). */
     long pid();
 
     boolean isAlive();
@@ -36,6 +41,18 @@ public interface RunningTask {
 
     /** A copy of stdout and stderr in the run folder. */
     Path localLog();
+
+    /**
+     * Runs a command where the container runs (a health check): on this machine for a process task,
+     * inside the container for a container task. Returns its exit code, or -1 when it outlived {@code timeout}
+     * or could not start.
+     */
+    int exec(List<String> command, Duration timeout);
+
+    /** ECS's container reason for an exit the runtime caused, e.g. an out-of-memory kill; empty otherwise. */
+    default Optional<String> containerReason() {
+        return Optional.empty();
+    }
 
     /** True if {@link #stop()} had to escalate to SIGKILL because the process outlived its stopTimeout. */
     boolean stoppedBySigkill();

@@ -15,10 +15,21 @@ import java.util.Objects;
  *                    definition overrides a Docker image's ENV
  * @param stopTimeout the SIGTERM to SIGKILL gap: AWS's number in real time (the application races it)
  * @param logGroup    the awslogs group, or null when the container ships no logs
+ * @param port        the port the container listens on: its container port, or (tasks sharing this
+ *                    machine's network) a free port of its own
  * @param logStream   ECS's awslogs form {@code <prefix>/<container>/<taskId>}, or null with no group
+ * @param cpuUnits    the task's CPU units (1024 = one vCPU), 0 for no limit
+ * @param memoryMiB   the task's memory, 0 for no limit
  */
 public record TaskSpec(String taskId, String taskDefinitionArn, String containerName, Image image,
-                       Map<String, String> environment, int port, Duration stopTimeout, String logGroup, String logStream) {
+                       Map<String, String> environment, int port, Duration stopTimeout, String logGroup, String logStream,
+                       int cpuUnits, int memoryMiB) {
+    /** Without limits. */
+    public TaskSpec(String taskId, String taskDefinitionArn, String containerName, Image image,
+                    Map<String, String> environment, int port, Duration stopTimeout, String logGroup, String logStream) {
+        this(taskId, taskDefinitionArn, containerName, image, environment, port, stopTimeout, logGroup, logStream, 0, 0);
+    }
+
     public TaskSpec {
         if (taskId == null || taskId.isBlank()) {
             throw new IllegalArgumentException("A task needs an id");
@@ -41,10 +52,8 @@ public record TaskSpec(String taskId, String taskDefinitionArn, String container
                 throw new IllegalArgumentException("Task " + taskId + ": environment variable '" + name + "' has no valid name or a null value");
             }
         });
-        String declared = environment.get("PORT");
-        if (declared != null && !declared.equals(Integer.toString(port))) {
-            throw new IllegalArgumentException("Task " + taskId + ": environment PORT=" + declared + " but the task's port is " + port
-                    + ". Fix: give the container the port it is registered with");
+        if (cpuUnits < 0 || memoryMiB < 0) {
+            throw new IllegalArgumentException("Task " + taskId + ": cpu " + cpuUnits + " and memory " + memoryMiB + " cannot be negative");
         }
     }
 

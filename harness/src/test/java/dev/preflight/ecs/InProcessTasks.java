@@ -99,6 +99,12 @@ final class InProcessTasks implements TaskStarter, AutoCloseable {
             }
         }
 
+        /** Health checks run on this machine, as for a process task. */
+        @Override
+        public int exec(java.util.List<String> command, java.time.Duration timeout) {
+            return dev.preflight.runtime.HostCommand.run(command, timeout);
+        }
+
         @Override
         public String taskId() {
             return spec.taskId();
