@@ -1,6 +1,8 @@
 # Preflight: the README's commands. Each one installs what it needs first (scripts/setup.sh).
 ENV ?= dev
 MVN ?= mvn -B -ntp
+# What scripts/docker-engine.sh found or started (DOCKER_HOST, Testcontainers' settings), for the commands that use Docker.
+WITH_DOCKER = set -a; if [ -f .preflight/docker-engine.env ]; then . ./.preflight/docker-engine.env; fi; set +a;
 
 .PHONY: setup run test up deploy down bench clean
 
@@ -12,9 +14,10 @@ run: setup
 	$(MVN) -q install -Dmaven.test.skip=true
 	$(MVN) verify -pl scenarios
 
-## test: the full build and every test, then the example project against the installed artifacts (what CI runs)
+## test: the full build and every test (the containers scenarios too, where Docker runs or can be installed), then the example project (what CI runs)
 test: setup
-	$(MVN) install
+	@./scripts/docker-engine.sh
+	$(WITH_DOCKER) $(MVN) install
 	$(MVN) -f examples/greeter/pom.xml verify
 
 ## up: keep one environment running (ENV=dev|staging|prod) and print how to reach it, until Ctrl-C

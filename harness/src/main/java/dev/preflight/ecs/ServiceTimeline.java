@@ -81,7 +81,7 @@ public final class ServiceTimeline implements AutoCloseable {
             if (t.createdAt().isBefore(start) && t.stopped()) {
                 continue;
             }
-            String log = t.process() == null ? "(never started)" : "log group " + t.process().spec().logGroup()
+            String log = t.process() == null ? "(never started)" : t.process().runsAs() + ", log group " + t.process().spec().logGroup()
                     + ", stream " + t.process().spec().logStream();
             text.append(String.format("%s  %-4s %-14s %s%s%n", t.taskId(), t.version(), t.lastStatus(), log,
                     t.stoppedReason() == null ? "" : "  stopped: " + t.stoppedReason()));

@@ -19,7 +19,7 @@ public final class ContainerNetwork implements AutoCloseable {
     private String name;
     private String gateway;
 
-    ContainerNetwork(ProcessLedger ledger) {
+    public ContainerNetwork(ProcessLedger ledger) {
         this.ledger = ledger;
     }
 

@@ -12,7 +12,12 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import dev.preflight.engine.DockerAvailability;
+import dev.preflight.engine.EngineKind;
+import dev.preflight.engine.EngineSettings;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -27,8 +32,22 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * A {@code @PreflightEnvironment(copy = true) RunningEnvironment} is the test's own, in the test's
  * store, so JUnit destroys it after the test.
  */
-public final class PreflightExtension implements BeforeAllCallback, ParameterResolver {
+public final class PreflightExtension implements BeforeAllCallback, ParameterResolver, ExecutionCondition {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(PreflightExtension.class);
+    /**
+     * With {@code -Dpreflight.skipWithoutDocker=true}, tests on the containers engines are skipped (with the
+     * reason) where no Docker engine answers, instead of failing: for a build that runs them where it can.
+     */
+    public static final String SKIP_WITHOUT_DOCKER_PROPERTY = "preflight.skipWithoutDocker";
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (Boolean.getBoolean(SKIP_WITHOUT_DOCKER_PROPERTY) && EngineSettings.fromSystem().kind() == EngineKind.CONTAINERS
+                && !DockerAvailability.isAvailable()) {
+            return ConditionEvaluationResult.disabled(DockerAvailability.REASON);
+        }
+        return ConditionEvaluationResult.enabled("the engines can run here");
+    }
 
     /** A shared environment in the root store: destroyed, not only closed, when the run ends. */
     private record Provisioned(Environment environment) implements AutoCloseable {

@@ -281,6 +281,12 @@ final class ContainerTask implements RunningTask {
     }
 
     @Override
+    public String runsAs() {
+        return "Docker container " + containerId.substring(0, 12) + " (image " + spec.image().dockerImageId().orElse("?").substring(7, 19)
+                + ", cpu " + spec.cpuUnits() + ", memory " + spec.memoryMiB() + " MiB)";
+    }
+
+    @Override
     public Optional<String> containerReason() {
         return Optional.ofNullable(containerReason);
     }

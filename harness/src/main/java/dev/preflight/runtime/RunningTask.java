@@ -49,6 +49,11 @@ public interface RunningTask {
      */
     int exec(List<String> command, Duration timeout);
 
+    /** How the task runs, for reports: "process 1234", or "Docker container 0123456789ab". */
+    default String runsAs() {
+        return "process " + pid();
+    }
+
     /** ECS's container reason for an exit the runtime caused, e.g. an out-of-memory kill; empty otherwise. */
     default Optional<String> containerReason() {
         return Optional.empty();

@@ -1,5 +1,6 @@
 package dev.preflight.scenarios.deploy;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * back to v2 without a failed request; with minimum healthy 0 % the same release is caught
  * causing downtime.
  */
+@Tag("containers")
 @PreflightEnvironment
 class CircuitBreakerRollbackTest {
     private static final Map<String, String> BAD_RELEASE = Map.of("APP_HEALTH_FAIL", "true");

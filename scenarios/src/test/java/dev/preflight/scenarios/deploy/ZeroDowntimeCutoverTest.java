@@ -1,5 +1,6 @@
 package dev.preflight.scenarios.deploy;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.preflight.deploy.DeployResult;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * A rolling deploy of api from v1 to v2 under continuous load loses no request; the same deploy
  * with a deregistration delay of 0 while requests are slower than the drain is caught failing.
  */
+@Tag("containers")
 @PreflightEnvironment
 class ZeroDowntimeCutoverTest {
     /** Every request of both versions takes this long, so draining matters. */

@@ -1,5 +1,6 @@
 package dev.preflight.scenarios.provisioning;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.preflight.environment.Environment;
@@ -10,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Each environment validates, provisions, and reads back as declared, service by service. */
+@Tag("containers")
 @PreflightEnvironment
 class EnvironmentProvisioningTest {
 

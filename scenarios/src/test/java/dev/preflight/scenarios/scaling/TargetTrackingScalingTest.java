@@ -1,5 +1,6 @@
 package dev.preflight.scenarios.scaling;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,6 +48,7 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
  * requests per target per minute is 16.7 real requests per second per task, whatever the time
  * scale; only the periods, alarms and cooldowns run on the compressed clock.
  */
+@Tag("containers")
 @PreflightEnvironment
 class TargetTrackingScalingTest {
     private static final String REQUESTS_PER_TARGET = "ALBRequestCountPerTarget";

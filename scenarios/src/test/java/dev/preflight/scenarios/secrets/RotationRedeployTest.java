@@ -1,5 +1,6 @@
 package dev.preflight.scenarios.secrets;
 
+import org.junit.jupiter.api.Tag;
 import static dev.preflight.scenarios.secrets.TaskProbe.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * user the old password stops working at the rotation; with alternating users the tasks move to
  * {@code <user>_clone}, and the previous user keeps working until the next rotation.
  */
+@Tag("containers")
 @PreflightEnvironment
 class RotationRedeployTest {
     private static final int TASKS = 2;
