@@ -6,6 +6,7 @@ import dev.preflight.ecs.RuntimeOptions;
 import dev.preflight.engine.EngineKind;
 import dev.preflight.engine.EngineSettings;
 import dev.preflight.engine.Engines;
+import dev.preflight.environment.DeclaredEngineVersions;
 import dev.preflight.environment.Environment;
 import dev.preflight.provision.DatabaseSecret;
 import dev.preflight.running.RunningEnvironment;
@@ -76,7 +77,7 @@ final class UpCommand implements Callable<Integer> {
 
     private int run(PrintStream out, long jvmStart, Topology model, CountDownLatch stopped) throws Exception {
         long t0 = System.currentTimeMillis();
-        try (Engines engines = Engines.create(EngineSettings.fromSystem()).start().closedByCaller()) {
+        try (Engines engines = Engines.create(EngineSettings.fromSystem(), DeclaredEngineVersions.of(model)).start().closedByCaller()) {
             engines.describe().forEach(line -> out.println("  engine " + line));
             long t1 = System.currentTimeMillis();
             Environment provisioned = Environment.provision(model, engines, out);

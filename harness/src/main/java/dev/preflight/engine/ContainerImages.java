@@ -8,8 +8,8 @@ package dev.preflight.engine;
  *   <tr><th>property</th><th>default</th></tr>
  *   <tr><td>preflight.aws.image.name</td><td>{@value #MOTO}, or {@value #LOCALSTACK} (no token),
  *       or {@value #LOCALSTACK_PRO} (LOCALSTACK_AUTH_TOKEN set), following preflight.aws.image</td></tr>
- *   <tr><td>preflight.postgres.image</td><td>{@value #POSTGRES}</td></tr>
- *   <tr><td>preflight.redis.image</td><td>{@value #REDIS}</td></tr>
+ *   <tr><td>preflight.postgres.image</td><td>postgres:&lt;declared major&gt;-alpine, else {@value #POSTGRES}</td></tr>
+ *   <tr><td>preflight.redis.image</td><td>redis:&lt;declared version&gt;-alpine (see {@link EngineVersions}), else {@value #REDIS}</td></tr>
  * </table>
  */
 public final class ContainerImages {
@@ -34,11 +34,12 @@ public final class ContainerImages {
         return settings.get(AWS_IMAGE_PROPERTY).orElse(!localstack ? MOTO : pro ? LOCALSTACK_PRO : LOCALSTACK);
     }
 
-    static String postgres(EngineSettings settings) {
-        return settings.get(POSTGRES_IMAGE_PROPERTY).orElse(POSTGRES);
+    /** The setting, else the image of the declared engineVersion, else the pinned default. */
+    static String postgres(EngineSettings settings, EngineVersions versions) {
+        return settings.get(POSTGRES_IMAGE_PROPERTY).or(() -> EngineVersions.postgresImage(versions.postgres())).orElse(POSTGRES);
     }
 
-    static String redis(EngineSettings settings) {
-        return settings.get(REDIS_IMAGE_PROPERTY).orElse(REDIS);
+    static String redis(EngineSettings settings, EngineVersions versions) {
+        return settings.get(REDIS_IMAGE_PROPERTY).or(() -> EngineVersions.redisImage(versions.redis())).orElse(REDIS);
     }
 }

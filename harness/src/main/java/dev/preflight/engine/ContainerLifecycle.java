@@ -62,6 +62,9 @@ final class ContainerLifecycle {
             });
         }
         current.set(container);
+        if (ledger != null) {
+            ledger.usesDocker();
+        }
         try {
             container.start();
             if (ledger != null) {

@@ -42,6 +42,7 @@ public final class ContainerNetwork implements AutoCloseable {
         DockerAvailability.require();
         DockerClient docker = DockerClientFactory.instance().client();
         String wanted = "preflight-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
+        ledger.usesDocker();
         String created = docker.createNetworkCmd().withName(wanted).withDriver("bridge").withCheckDuplicate(true)
                 .withLabels(Map.of(ProcessLedger.OWNER_LABEL, ProcessLedger.owner())).exec().getId();
         ledger.trackNetwork(created);

@@ -21,12 +21,12 @@ public final class ContainerPostgresEngine implements PostgresEngine {
     private final ContainerLifecycle lifecycle;
 
     public ContainerPostgresEngine(EngineSettings settings) {
-        this(settings, null, null);
+        this(settings, EngineVersions.NONE, null, null);
     }
 
     /** On the run's network, recorded in its ledger. */
-    ContainerPostgresEngine(EngineSettings settings, ContainerNetwork network, ProcessLedger ledger) {
-        this.image = ContainerImages.postgres(settings);
+    ContainerPostgresEngine(EngineSettings settings, EngineVersions versions, ContainerNetwork network, ProcessLedger ledger) {
+        this.image = ContainerImages.postgres(settings, versions);
         this.lifecycle = new ContainerLifecycle(image, "check that Docker can pull " + image + " (or set "
                 + ContainerImages.POSTGRES_IMAGE_PROPERTY + "); Testcontainers logged the container's output above", network, ledger);
     }

@@ -21,12 +21,12 @@ public final class ContainerRedisEngine implements RedisEngine {
     private final ContainerLifecycle lifecycle;
 
     public ContainerRedisEngine(EngineSettings settings) {
-        this(settings, null, null);
+        this(settings, EngineVersions.NONE, null, null);
     }
 
     /** On the run's network, recorded in its ledger. */
-    ContainerRedisEngine(EngineSettings settings, ContainerNetwork network, ProcessLedger ledger) {
-        this.image = ContainerImages.redis(settings);
+    ContainerRedisEngine(EngineSettings settings, EngineVersions versions, ContainerNetwork network, ProcessLedger ledger) {
+        this.image = ContainerImages.redis(settings, versions);
         this.lifecycle = new ContainerLifecycle(image, "check that Docker can pull " + image + " (or set "
                 + ContainerImages.REDIS_IMAGE_PROPERTY + "); Testcontainers logged the container's output above", network, ledger);
     }

@@ -8,7 +8,7 @@ final class EngineFactory {
     private EngineFactory() {
     }
 
-    static Engines build(EngineKind kind, EngineSettings settings, ProcessLedger ledger, Path runDir) {
+    static Engines build(EngineKind kind, EngineSettings settings, EngineVersions versions, ProcessLedger ledger, Path runDir) {
         return switch (kind) {
             case EMBEDDED -> new Engines(kind,
                     new MotoServerEngine(settings, ledger, runDir),
@@ -24,8 +24,8 @@ final class EngineFactory {
                 ContainerNetwork network = new ContainerNetwork(ledger);
                 yield new Engines(kind,
                         new ContainerAwsEngine(settings, network, ledger),
-                        new ContainerPostgresEngine(settings, network, ledger),
-                        new ContainerRedisEngine(settings, network, ledger),
+                        new ContainerPostgresEngine(settings, versions, network, ledger),
+                        new ContainerRedisEngine(settings, versions, network, ledger),
                         ledger, runDir).withNetwork(network);
             }
         };

@@ -54,8 +54,13 @@ public final class Engines implements AutoCloseable {
 
     /** The engines of this JVM, started on first use and stopped when the JVM exits. */
     public static synchronized Engines shared() {
+        return shared(EngineVersions.NONE);
+    }
+
+    /** As {@link #shared()}, the containers engines' images following the declared versions (the first call decides). */
+    public static synchronized Engines shared(EngineVersions versions) {
         if (shared == null || !shared.started) {
-            shared = create(EngineSettings.fromSystem());
+            shared = create(EngineSettings.fromSystem(), versions);
             shared.start();
         }
         return shared;
@@ -66,6 +71,11 @@ public final class Engines implements AutoCloseable {
      * so a new run never trips over an old one.
      */
     public static Engines create(EngineSettings settings) {
+        return create(settings, EngineVersions.NONE);
+    }
+
+    /** As {@link #create(EngineSettings)}, the containers engines' images following the declared versions. */
+    public static Engines create(EngineSettings settings, EngineVersions versions) {
         EngineKind kind = settings.kind();
         ProcessLedger ledger = ProcessLedger.standard();
         int reaped = ledger.reapOrphans();
@@ -79,7 +89,7 @@ public final class Engines implements AutoCloseable {
             throw new UncheckedIOException("Cannot create the run folder", e);
         }
         ledger.trackDirectory(runDir);
-        return EngineFactory.build(kind, settings, ledger, runDir);
+        return EngineFactory.build(kind, settings, versions, ledger, runDir);
     }
 
     /**

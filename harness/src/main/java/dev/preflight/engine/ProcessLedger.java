@@ -31,7 +31,7 @@ public final class ProcessLedger {
 
     /** What one JVM has started. */
     public record Entry(long ownerPid, String ownerStart, List<TrackedProcess> processes, List<String> directories,
-                        List<String> containers, List<String> networks) {
+                        List<String> containers, List<String> networks, boolean docker) {
         public Entry {
             // ledgers written before containers were recorded have neither list
             containers = containers == null ? List.of() : containers;
@@ -48,6 +48,8 @@ public final class ProcessLedger {
     private final List<String> directories = new ArrayList<>();
     private final List<String> containers = new ArrayList<>();
     private final List<String> networks = new ArrayList<>();
+    /** Set before the first container or network is created: what a killed JVM made but had not recorded is found by its label. */
+    private boolean docker;
 
     public ProcessLedger(Path ledgerDir) {
         this.ledgerDir = ledgerDir;
@@ -82,8 +84,17 @@ public final class ProcessLedger {
         save();
     }
 
+    /** Called before creating a Docker container or network, so that the next run looks for them even if none was recorded. */
+    public synchronized void usesDocker() {
+        if (!docker) {
+            docker = true;
+            save();
+        }
+    }
+
     /** A Docker container this JVM created: removed by the next run if this one is killed. */
     public synchronized void trackContainer(String id) {
+        docker = true;
         containers.add(id);
         save();
     }
@@ -95,6 +106,7 @@ public final class ProcessLedger {
 
     /** A Docker network this JVM created. */
     public synchronized void trackNetwork(String id) {
+        docker = true;
         networks.add(id);
         save();
     }
@@ -128,6 +140,7 @@ public final class ProcessLedger {
         directories.clear();
         containers.clear();
         networks.clear();
+        docker = false;
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
@@ -138,7 +151,7 @@ public final class ProcessLedger {
     private void save() {
         ProcessHandle self = ProcessHandle.current();
         Entry entry = new Entry(self.pid(), self.info().startInstant().map(Instant::toString).orElse(""),
-                List.copyOf(processes), List.copyOf(directories), List.copyOf(containers), List.copyOf(networks));
+                List.copyOf(processes), List.copyOf(directories), List.copyOf(containers), List.copyOf(networks), docker);
         try {
             Files.createDirectories(ledgerDir);
             Path tmp = ledgerDir.resolve(file.getFileName() + ".tmp");
@@ -188,7 +201,7 @@ public final class ProcessLedger {
                     stopped++;
                 }
             }
-            if (!entry.containers().isEmpty() || !entry.networks().isEmpty()) {
+            if (entry.docker() || !entry.containers().isEmpty() || !entry.networks().isEmpty()) {
                 stopped += DockerLeftovers.remove(owner(entry.ownerPid(), entry.ownerStart()), entry.containers(), entry.networks());
             }
             for (String dir : entry.directories()) {

@@ -2,6 +2,7 @@ package dev.preflight.junit;
 
 import dev.preflight.ecs.RuntimeOptions;
 import dev.preflight.engine.Engines;
+import dev.preflight.environment.DeclaredEngineVersions;
 import dev.preflight.environment.Environment;
 import dev.preflight.environment.TopologyLocator;
 import dev.preflight.running.RunningEnvironment;
@@ -100,7 +101,7 @@ public final class PreflightExtension implements BeforeAllCallback, ParameterRes
     }
 
     static Engines engines(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).computeIfAbsent("engines", k -> Engines.shared(), Engines.class);
+        return context.getRoot().getStore(NAMESPACE).computeIfAbsent("engines", k -> Engines.shared(DeclaredEngineVersions.ofLocatedTopology()), Engines.class);
     }
 
     static Environment environment(ExtensionContext context, String name) {

@@ -6,7 +6,9 @@ public record Change(String kind, String resource, Action action, String detail)
     public enum Action {
         CREATE, UPDATE, UNCHANGED, DELETE,
         /** Destroy could not remove it because the AWS engine lacks the delete call (a known emulator gap). */
-        RETAINED
+        RETAINED,
+        /** Nothing to change, but something the user should know: e.g. a declared engine version the engine cannot honour. */
+        NOTE
     }
 
     @Override
@@ -17,6 +19,7 @@ public record Change(String kind, String resource, Action action, String detail)
             case DELETE -> "-";
             case UNCHANGED -> "=";
             case RETAINED -> "!";
+            case NOTE -> "?";
         };
         return sign + " " + kind + " " + resource + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")");
     }

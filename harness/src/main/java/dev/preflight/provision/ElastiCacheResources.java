@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import dev.preflight.engine.EngineVersions;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
 import software.amazon.awssdk.services.elasticache.model.CacheClusterNotFoundException;
 import software.amazon.awssdk.services.elasticache.model.CacheSubnetGroupNotFoundException;
@@ -25,7 +26,16 @@ final class ElastiCacheResources implements ResourceKind {
     public void reconcile(ProvisionContext ctx) {
         ElastiCacheClient cache = ctx.aws().elastiCache();
         RedisAdmin redis = new RedisAdmin(ctx.engines().redis());
+        String[] server = new String[1]; // asked once, when a cluster needs it
         ctx.topology().elasticache().forEach((name, cluster) -> {
+            if (server[0] == null) {
+                server[0] = redis.serverVersion();
+            }
+            if (!EngineVersions.honours(cluster.engineVersion(), server[0])) {
+                ctx.note("cache cluster " + ctx.naming().of(name), "engineVersion " + cluster.engineVersion() + " is declared but the "
+                        + ctx.engines().kind().id() + " Redis engine is " + server[0] + ": not honoured. Fix: run with the containers engines"
+                        + " (-Dpreflight.engines=containers), whose image follows engineVersion");
+            }
             reconcileSubnetGroup(ctx, cache, name, cluster);
             String id = ctx.naming().of(name);
             Optional<software.amazon.awssdk.services.elasticache.model.CacheCluster> actual = find(cache, id);

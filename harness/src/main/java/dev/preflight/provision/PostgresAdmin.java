@@ -28,6 +28,17 @@ public final class PostgresAdmin {
         return DriverManager.getConnection(engine.jdbcUrl(database), props);
     }
 
+    /** The server's version, e.g. "17.11" (SHOW server_version, without a distribution's suffix). */
+    public String serverVersion() {
+        try (Connection c = connect(engine.adminDatabase()); var st = c.createStatement(); var rs = st.executeQuery("show server_version")) {
+            rs.next();
+            return rs.getString(1).split(" ")[0];
+        } catch (SQLException e) {
+            throw new ProvisionException("Cannot ask PostgreSQL (" + engine.description() + ") its version: " + e.getMessage()
+                    + ". Fix: check that the engine runs");
+        }
+    }
+
     public boolean roleExists(String role) {
         return exists("select 1 from pg_roles where rolname = ?", role);
     }

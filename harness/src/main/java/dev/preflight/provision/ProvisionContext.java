@@ -91,6 +91,11 @@ public final class ProvisionContext {
         changes.add(new Change(currentKind, resource, Change.Action.UNCHANGED, ""));
     }
 
+    /** Records what the user should know about a resource, changing nothing. */
+    public void note(String resource, String detail) {
+        changes.add(new Change(currentKind, resource, Change.Action.NOTE, detail));
+    }
+
     public void delete(String resource, Runnable action) {
         record(new Change(currentKind, resource, Change.Action.DELETE, ""), action);
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import dev.preflight.engine.EngineVersions;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
@@ -26,7 +27,16 @@ final class RdsResources implements ResourceKind {
     @Override
     public void reconcile(ProvisionContext ctx) {
         RdsClient rds = ctx.aws().rds();
+        String[] server = new String[1]; // asked once, when a database needs it
         ctx.topology().rds().forEach((name, db) -> {
+            if (server[0] == null) {
+                server[0] = new PostgresAdmin(ctx.engines().postgres()).serverVersion();
+            }
+            if (!EngineVersions.honours(db.engineVersion(), server[0])) {
+                ctx.note("db instance " + ctx.naming().of(name), "engineVersion " + db.engineVersion() + " is declared but the "
+                        + ctx.engines().kind().id() + " PostgreSQL engine is " + server[0] + ": not honoured. Fix: run with the containers engines"
+                        + " (-Dpreflight.engines=containers), whose image follows engineVersion");
+            }
             reconcileSubnetGroup(ctx, rds, name, db);
             String id = ctx.naming().of(name);
             Optional<DBInstance> actual = find(rds, id);

@@ -18,6 +18,18 @@ final class RedisAdmin {
         this.engine = engine;
     }
 
+    /** The server's version as it answers INFO (redis_version; Valkey answers as the Redis it is compatible with). */
+    String serverVersion() {
+        try (Jedis jedis = new Jedis(engine.host(), engine.port())) {
+            for (String line : jedis.info("server").split("\r?\n")) {
+                if (line.startsWith("redis_version:")) {
+                    return line.substring("redis_version:".length()).trim();
+                }
+            }
+            return "unknown";
+        }
+    }
+
     Optional<Integer> databaseOf(String cluster) {
         try (Jedis jedis = new Jedis(engine.host(), engine.port())) {
             return Optional.ofNullable(jedis.hget(ALLOCATIONS, cluster)).map(Integer::parseInt);

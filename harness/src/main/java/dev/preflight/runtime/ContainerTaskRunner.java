@@ -85,6 +85,7 @@ public final class ContainerTaskRunner implements TaskRunner {
             host.withNanoCPUs(spec.cpuUnits() * 1_000_000_000L / 1024);
         }
         String id;
+        ledger.usesDocker();
         try {
             id = docker.createContainerCmd(image)
                     .withName("preflight-" + spec.taskId().replaceAll("[^A-Za-z0-9_.-]", "-"))

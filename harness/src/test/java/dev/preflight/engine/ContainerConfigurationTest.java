@@ -197,7 +197,7 @@ class ContainerConfigurationTest {
         EngineSettings settings = settings(Map.of("preflight.engines", "containers"), Map.of());
         assertThat(settings.kind()).isEqualTo(EngineKind.CONTAINERS);
         Path runDir = tempDir.resolve("run");
-        try (Engines engines = EngineFactory.build(settings.kind(), settings, new ProcessLedger(tempDir.resolve("ledger")), runDir)) {
+        try (Engines engines = EngineFactory.build(settings.kind(), settings, EngineVersions.NONE, new ProcessLedger(tempDir.resolve("ledger")), runDir)) {
             assertThat(engines.kind()).isEqualTo(EngineKind.CONTAINERS);
             assertThat(engines.aws()).isInstanceOf(ContainerAwsEngine.class);
             assertThat(engines.postgres()).isInstanceOf(ContainerPostgresEngine.class);
@@ -212,7 +212,7 @@ class ContainerConfigurationTest {
     @Test
     void engineFactoryRejectsAnUnknownAwsImage(@TempDir Path tempDir) {
         EngineSettings settings = settings(Map.of("preflight.engines", "containers", "preflight.aws.image", "floki"), Map.of());
-        assertThatThrownBy(() -> EngineFactory.build(settings.kind(), settings, new ProcessLedger(tempDir), tempDir))
+        assertThatThrownBy(() -> EngineFactory.build(settings.kind(), settings, EngineVersions.NONE, new ProcessLedger(tempDir), tempDir))
                 .isInstanceOf(EngineException.class).hasMessageContaining("moto, localstack");
     }
 

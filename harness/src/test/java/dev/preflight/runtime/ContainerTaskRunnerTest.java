@@ -214,7 +214,7 @@ class ContainerTaskRunnerTest {
         Path ledgers = Files.createTempDirectory("preflight-ledger-test");
         try {
             Files.writeString(ledgers.resolve(dead.pid() + ".json"), "{\"ownerPid\":" + dead.pid() + ",\"ownerStart\":\"" + start
-                    + "\",\"processes\":[],\"directories\":[],\"containers\":[],\"networks\":[]}");
+                    + "\",\"processes\":[],\"directories\":[],\"containers\":[],\"networks\":[],\"docker\":true}");
             assertThat(new ProcessLedger(ledgers).reapOrphans()).isEqualTo(1);
             assertThat(docker.listContainersCmd().withShowAll(true).withIdFilter(List.of(orphan)).exec())
                     .as("found by the owner label, though the ledger never recorded it").isEmpty();

@@ -13,9 +13,11 @@ import dev.preflight.provision.ResourceInventory;
 import dev.preflight.topology.Topology;
 import dev.preflight.topology.TopologyLoader;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Apply is idempotent; plan changes nothing; destroy removes everything apply created. */
+@Tag("containers")
 @PreflightEnvironment("dev")
 class EnvironmentLifecycleTest {
 
@@ -23,10 +25,24 @@ class EnvironmentLifecycleTest {
     void applyingTwiceIsANoOp(Environment env) {
         int before = env.aws().mutatingCalls();
         ProvisionResult second = env.apply();
-        assertThat(second.changes()).as("changes of a second apply").allMatch(c -> c.action() == Change.Action.UNCHANGED);
+        assertThat(second.changed()).as("changes of a second apply: %s", second.changes()).isZero();
         assertThat(second.count(Change.Action.UNCHANGED)).isPositive();
+        assertThat(second.changes()).as("a second apply changes nothing; it may only note").allMatch(c -> c.action() == Change.Action.UNCHANGED
+                || c.action() == Change.Action.NOTE);
         assertThat(env.aws().counter().operations().subList(before, env.aws().mutatingCalls()))
                 .as("mutating AWS calls made by a second apply").isEmpty();
+    }
+
+    @Test
+    void aDeclaredEngineVersionTheEngineCannotHonourIsNoted(Environment env, Engines engines) {
+        // dev declares ElastiCache 7.1: the embedded Redis is 6.2 and says so; the containers engines run the declared version.
+        List<Change> notes = env.plan().changes().stream().filter(c -> c.action() == Change.Action.NOTE).toList();
+        if (engines.kind() == dev.preflight.engine.EngineKind.EMBEDDED) {
+            assertThat(notes).anySatisfy(c -> assertThat(c.toString()).startsWith("? elasticache cache cluster ")
+                    .contains("engineVersion 7.1 is declared but the embedded Redis engine is 6.2").contains("Fix: run with the containers engines"));
+        } else if (engines.kind() == dev.preflight.engine.EngineKind.CONTAINERS) {
+            assertThat(notes).as("the containers engines follow engineVersion").isEmpty();
+        }
     }
 
     @Test

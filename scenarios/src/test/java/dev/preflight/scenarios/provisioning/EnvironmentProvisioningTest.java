@@ -1,6 +1,5 @@
 package dev.preflight.scenarios.provisioning;
 
-import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.preflight.environment.Environment;
@@ -9,6 +8,7 @@ import dev.preflight.junit.PreflightEnvironment;
 import dev.preflight.topology.Topology;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Tag;
 
 /** Each environment validates, provisions, and reads back as declared, service by service. */
 @Tag("containers")

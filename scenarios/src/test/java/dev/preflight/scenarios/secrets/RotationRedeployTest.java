@@ -1,6 +1,5 @@
 package dev.preflight.scenarios.secrets;
 
-import org.junit.jupiter.api.Tag;
 import static dev.preflight.scenarios.secrets.TaskProbe.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
