@@ -24,7 +24,7 @@ test: setup
 up: setup
 	$(MVN) -q install -Dmaven.test.skip=true
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-	java -Dpreflight.topology.dir=fixtures/topology -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli up --env $(ENV)
+	$(WITH_DOCKER) java -Dpreflight.topology.dir=fixtures/topology -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli up --env $(ENV)
 
 ## deploy: build, push and roll out a new version of one service of the running `make up` (SERVICE=api VERSION=v2)
 deploy:
@@ -38,11 +38,11 @@ bench: setup
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 	java -Dpreflight.topology.dir=fixtures/topology -Dpreflight.app.jar=fixtures/app/target/sample-app.jar -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.bench.PreflightBench
 
-## down: stop whatever a killed run left behind (processes and temp folders)
+## down: stop whatever a killed run left behind (processes, Docker containers and networks, temp folders)
 down:
 	$(MVN) -q install -Dmaven.test.skip=true
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-	java -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli down
+	$(WITH_DOCKER) java -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli down
 
 clean:
 	$(MVN) -q clean

@@ -55,7 +55,11 @@ final class ContainerLifecycle {
         if (network != null) {
             String gateway = network.gateway();
             container.withNetworkMode(network.name());
+            boolean onGateway = network.gatewayIsLocal();
             container.withCreateContainerCmdModifier(cmd -> {
+                if (!onGateway) {
+                    return; // Docker Desktop: 127.0.0.1, as publishOnLoopback made it
+                }
                 if (cmd.getHostConfig() != null && dockerHostIsLocal()) {
                     bindPorts(cmd.getHostConfig(), gateway, true);
                 }

@@ -35,6 +35,19 @@ public final class ContainerNetwork implements AutoCloseable {
         return gateway;
     }
 
+    /**
+     * Whether the gateway is an address of this machine (Docker on Linux): only then can ports be published
+     * there. Docker Desktop's bridge lives in its VM; there the engines publish on 127.0.0.1 instead.
+     */
+    public synchronized boolean gatewayIsLocal() {
+        create();
+        try {
+            return java.net.NetworkInterface.getByInetAddress(java.net.InetAddress.getByName(gateway)) != null;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     private void create() {
         if (id != null) {
             return;

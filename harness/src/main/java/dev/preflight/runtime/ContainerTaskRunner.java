@@ -55,6 +55,11 @@ public final class ContainerTaskRunner implements TaskRunner {
         this.tasksDir = runDir.resolve("tasks");
         this.logs = java.util.Objects.requireNonNull(logs, "logs (a TaskLogShipper)");
         this.docker = DockerClientFactory.instance().client();
+        if (!network.gatewayIsLocal()) {
+            throw new IllegalStateException("Tasks as containers reach the engines at the Docker network's gateway (" + network
+                    + "), which is not an address of this machine (Docker Desktop keeps its bridge in a VM). Fix: run tasks as processes"
+                    + " (preflight.tasks=processes; the containers engines work with them), or use Docker on Linux");
+        }
     }
 
     @Override
