@@ -17,10 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -163,15 +160,8 @@ public final class ContainerTaskRunner implements TaskRunner {
             return;
         }
         closed = true;
-        List<ContainerTask> tasks = List.copyOf(running.values());
-        Duration longest = tasks.stream().map(t -> t.spec().stopTimeout()).max(Duration::compareTo).orElse(Duration.ZERO);
-        CompletableFuture<?>[] stops = tasks.stream().map(ContainerTask::stop).toArray(CompletableFuture[]::new);
-        try {
-            CompletableFuture.allOf(stops).get(longest.plus(KILL_WAIT).toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-            LOG.warn("Task containers {} did not stop in time: removing them", running.keySet());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!TaskRunner.stopAll(List.copyOf(running.values()), KILL_WAIT)) {
+            LOG.warn("Task containers {} did not stop in time: killing them", running.keySet());
         }
         running.values().forEach(ContainerTask::kill);
     }

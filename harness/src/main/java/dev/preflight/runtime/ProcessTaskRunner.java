@@ -12,13 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,19 +153,8 @@ public final class ProcessTaskRunner implements TaskRunner {
             return;
         }
         closed = true;
-        List<ProcessTask> tasks = List.copyOf(running.values());
-        Duration longest = tasks.stream().map(t -> t.spec().stopTimeout()).max(Duration::compareTo).orElse(Duration.ZERO);
-        CompletableFuture<?>[] stops = tasks.stream().map(ProcessTask::stop).toArray(CompletableFuture[]::new);
-        try {
-            CompletableFuture.allOf(stops).get(longest.plus(KILL_WAIT).toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
+        if (!TaskRunner.stopAll(List.copyOf(running.values()), KILL_WAIT)) {
             LOG.warn("Tasks still running {} after their stopTimeout and SIGKILL: killing them again", running.values());
-            killAll();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            killAll();
-        } catch (Exception e) {
-            LOG.warn("Stopping tasks failed: {}", e.getMessage());
             killAll();
         }
         // exits stays up (its threads are daemons and idle out): a task killed late still reports its exit.

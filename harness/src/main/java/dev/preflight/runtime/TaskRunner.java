@@ -17,4 +17,24 @@ public interface TaskRunner extends AutoCloseable {
     /** Stops every task this runner started and still runs, each with its own stopTimeout. */
     @Override
     void close();
+
+    /**
+     * ECS's stop of each task at once, waiting for the longest stopTimeout and {@code killWait} more.
+     * Returns false when some did not exit in time (or the wait was interrupted): the caller kills them.
+     */
+    static boolean stopAll(java.util.List<? extends RunningTask> tasks, java.time.Duration killWait) {
+        java.time.Duration longest = tasks.stream().map(t -> t.spec().stopTimeout()).max(java.time.Duration::compareTo)
+                .orElse(java.time.Duration.ZERO);
+        java.util.concurrent.CompletableFuture<?>[] stops = tasks.stream().map(RunningTask::stop)
+                .toArray(java.util.concurrent.CompletableFuture[]::new);
+        try {
+            java.util.concurrent.CompletableFuture.allOf(stops).get(longest.plus(killWait).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        }
+    }
 }
