@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.preflight.engine.EngineKind;
+import dev.preflight.engine.EngineSettings;
 import dev.preflight.engine.ProcessLedger;
 import dev.preflight.environment.TopologyLocator;
 import java.io.BufferedReader;
@@ -14,13 +16,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.testcontainers.DockerClientFactory;
 
 /**
  * A run killed with SIGKILL (no shutdown hook runs) leaves its engines behind; the next run finds
- * them in the ledger and removes every process and folder.
+ * them in the ledger and removes every process and folder, and on the containers engines every
+ * container (engines and tasks) and network.
  */
+@Tag("containers")
 class CrashRecoveryScenarioTest {
+
+    private final boolean containers = EngineSettings.fromSystem().kind() == EngineKind.CONTAINERS;
+
+    private static List<String> existing(List<String> ids) {
+        return DockerClientFactory.instance().client().listContainersCmd().withShowAll(true).withIdFilter(ids).exec().stream()
+                .map(c -> c.getId()).toList();
+    }
 
     @Test
     void aRunKilledWithSigkillIsCleanedUpByTheNextRun() throws Exception {
@@ -34,18 +47,32 @@ class CrashRecoveryScenarioTest {
         try {
             waitForLine(run, "is up");
             entry = new ObjectMapper().readValue(ledgerFile.toFile(), ProcessLedger.Entry.class);
-            assertThat(entry.processes()).as("processes the run recorded (moto, postgres, redis)").hasSizeGreaterThanOrEqualTo(3);
+            if (containers) {
+                assertThat(entry.containers()).as("containers the run recorded (three engines and the tasks)").hasSizeGreaterThan(3);
+                assertThat(entry.networks()).as("the run's network").hasSize(1);
+            } else {
+                assertThat(entry.processes()).as("processes the run recorded (moto, postgres, redis)").hasSizeGreaterThanOrEqualTo(3);
+            }
             assertThat(entry.directories()).as("folders the run recorded").isNotEmpty();
         } finally {
             run.destroyForcibly(); // SIGKILL: the run gets no chance to clean up
             run.waitFor(10, TimeUnit.SECONDS);
         }
         List<Long> pids = entry.processes().stream().map(ProcessLedger.TrackedProcess::pid).toList();
-        assertThat(pids).as("engines orphaned by the killed run").anyMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        if (containers) {
+            assertThat(existing(entry.containers())).as("containers orphaned by the killed run").isNotEmpty();
+        } else {
+            assertThat(pids).as("engines orphaned by the killed run").anyMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        }
 
         int stopped = ProcessLedger.standard().reapOrphans();
 
         assertThat(stopped).isPositive();
+        if (containers) {
+            assertThat(existing(entry.containers())).as("containers left").isEmpty();
+            assertThat(DockerClientFactory.instance().client().listNetworksCmd().withIdFilter(entry.networks().toArray(String[]::new)).exec())
+                    .as("networks left").isEmpty();
+        }
         await("orphaned engines to exit").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(pids).as("processes left").noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
         assertThat(entry.directories()).as("folders left").noneMatch(dir -> Files.exists(Path.of(dir)));
