@@ -280,6 +280,10 @@ final class ContainerTask implements RunningTask {
         }
     }
 
+    String containerId() {
+        return containerId;
+    }
+
     @Override
     public String runsAs() {
         return "Docker container " + containerId.substring(0, 12) + " (image " + spec.image().dockerImageId().orElse("?").substring(7, 19)

@@ -45,6 +45,8 @@ public final class ContainerTaskRunner implements TaskRunner {
     private final DockerClient docker;
     private final Map<String, ContainerTask> running = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** A JVM that exits without closing the runner removes its containers on the way out, as the process runner kills its processes. */
+    private final Thread shutdownHook = new Thread(this::removeAll, "container-task-runner-shutdown");
 
     public ContainerTaskRunner(ProcessLedger ledger, ContainerNetwork network, Path runDir, TaskLogShipper logs) {
         this.ledger = java.util.Objects.requireNonNull(ledger, "ledger");
@@ -57,6 +59,7 @@ public final class ContainerTaskRunner implements TaskRunner {
                     + "), which is not an address of this machine (Docker Desktop keeps its bridge in a VM). Fix: run tasks as processes"
                     + " (preflight.tasks=processes; the containers engines work with them), or use Docker on Linux");
         }
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     @Override
@@ -164,5 +167,14 @@ public final class ContainerTaskRunner implements TaskRunner {
             LOG.warn("Task containers {} did not stop in time: killing them", running.keySet());
         }
         running.values().forEach(ContainerTask::kill);
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook runs anyway
+        }
+    }
+
+    private void removeAll() {
+        running.values().forEach(t -> remove(t.containerId()));
     }
 }
