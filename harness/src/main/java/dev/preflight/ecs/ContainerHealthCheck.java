@@ -29,7 +29,7 @@ final class ContainerHealthCheck {
     /** Which of the two a run is. */
     enum Kind { COUNTED, PROBE }
 
-    /** curl is a process start: probes of a starting container never come closer than this. */
+    /** curl is a process start: probes of a starting process task never come closer than this. */
     private static final Duration MIN_PROBE_SPACING = Duration.ofMillis(100);
 
     private final List<String> command;
@@ -70,16 +70,16 @@ final class ContainerHealthCheck {
 
     /** The check of a started task: run where it runs, against the port it listens on. Null without a health check. */
     static ContainerHealthCheck of(HealthCheck check, int containerPort, RunningTask task, TimeScale scale) {
-        return of(check, containerPort, task.spec().port(), scale, task.startedAt(), task::exec);
+        return of(check, containerPort, task.spec().port(), scale, task.startedAt(), task::exec, task.minimumProbeSpacing());
     }
 
     /** On this machine (a process task listening on {@code hostPort}). Null when the container has no health check. */
     static ContainerHealthCheck of(HealthCheck check, int containerPort, int hostPort, TimeScale scale, Instant containerStart) {
-        return of(check, containerPort, hostPort, scale, containerStart, HostCommand::run);
+        return of(check, containerPort, hostPort, scale, containerStart, HostCommand::run, MIN_PROBE_SPACING);
     }
 
     private static ContainerHealthCheck of(HealthCheck check, int containerPort, int hostPort, TimeScale scale, Instant containerStart,
-                                           CommandRunner runner) {
+                                           CommandRunner runner, Duration minProbeSpacing) {
         if (check == null || check.command().isEmpty()) {
             return null;
         }
@@ -97,7 +97,7 @@ final class ContainerHealthCheck {
         Duration probeSpacing = scale.compressed(intervalSeconds);
         return new ContainerHealthCheck(command, scale.real(intervalSeconds), scale.real(orDefault(check.timeout(), 5)),
                 orDefault(check.retries(), 3), scale.real(orDefault(check.startPeriod(), 0)),
-                probeSpacing.compareTo(MIN_PROBE_SPACING) < 0 ? MIN_PROBE_SPACING : probeSpacing, containerStart, runner);
+                probeSpacing.compareTo(minProbeSpacing) < 0 ? minProbeSpacing : probeSpacing, containerStart, runner);
     }
 
     private static String rewrite(String s, int containerPort, int hostPort) {

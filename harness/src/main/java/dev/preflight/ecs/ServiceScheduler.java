@@ -62,7 +62,12 @@ public final class ServiceScheduler {
     private final List<Consumer<ServiceEvent>> listeners = new ArrayList<>();
 
     private final List<Deployment> deployments = new ArrayList<>();
-    private final List<EcsTask> tasks = new ArrayList<>();
+    /**
+     * Copy-on-write, so that readers never wait on the scheduler: a tick that launches tasks holds the lock
+     * for as long as the task runner takes (Docker: a fraction of a second each), and the load client
+     * looks tasks up for every answer it records.
+     */
+    private final List<EcsTask> tasks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<ServiceEvent> events = new ArrayList<>();
     private final Map<String, ContainerHealthCheck> containerChecks = new HashMap<>();
     private int desiredCount;
@@ -105,11 +110,11 @@ public final class ServiceScheduler {
         return deployments.isEmpty() ? Optional.empty() : Optional.of(deployments.get(0));
     }
 
-    public synchronized List<EcsTask> tasks() {
+    public List<EcsTask> tasks() {
         return List.copyOf(tasks);
     }
 
-    public synchronized List<EcsTask> runningTasks() {
+    public List<EcsTask> runningTasks() {
         return tasks.stream().filter(t -> t.lastStatus() == EcsTask.LastStatus.RUNNING && !t.stopRequested()).toList();
     }
 

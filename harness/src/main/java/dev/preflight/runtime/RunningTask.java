@@ -54,6 +54,11 @@ public interface RunningTask {
         return "process " + pid();
     }
 
+    /** How close probes of a starting task's health check may come: what one {@link #exec} costs bounds it. */
+    default Duration minimumProbeSpacing() {
+        return Duration.ofMillis(100);
+    }
+
     /** ECS's container reason for an exit the runtime caused, e.g. an out-of-memory kill; empty otherwise. */
     default Optional<String> containerReason() {
         return Optional.empty();
