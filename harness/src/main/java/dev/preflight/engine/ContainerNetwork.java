@@ -18,6 +18,7 @@ public final class ContainerNetwork implements AutoCloseable {
     private String id;
     private String name;
     private String gateway;
+    private boolean gatewayIsLocal;
 
     public ContainerNetwork(ProcessLedger ledger) {
         this.ledger = ledger;
@@ -41,11 +42,7 @@ public final class ContainerNetwork implements AutoCloseable {
      */
     public synchronized boolean gatewayIsLocal() {
         create();
-        try {
-            return java.net.NetworkInterface.getByInetAddress(java.net.InetAddress.getByName(gateway)) != null;
-        } catch (java.io.IOException e) {
-            return false;
-        }
+        return gatewayIsLocal;
     }
 
     private void create() {
@@ -67,6 +64,11 @@ public final class ContainerNetwork implements AutoCloseable {
         this.id = created;
         this.name = wanted;
         this.gateway = gw.contains("/") ? gw.substring(0, gw.indexOf('/')) : gw;
+        try {
+            this.gatewayIsLocal = java.net.NetworkInterface.getByInetAddress(java.net.InetAddress.getByName(gateway)) != null;
+        } catch (java.io.IOException e) {
+            this.gatewayIsLocal = false;
+        }
     }
 
     @Override

@@ -53,7 +53,6 @@ final class ContainerTask implements RunningTask {
     private volatile Instant stopBegan;
     private volatile boolean stoppedBySigkill;
     private volatile String containerReason;
-    private volatile Integer exitCode;
 
     ContainerTask(TaskSpec spec, DockerClient docker, String containerId, int hostPort, long pid, Path localLog,
                   TaskLogShipper.Stream shipped, Consumer<ContainerTask> onExit) throws IOException {
@@ -180,7 +179,6 @@ final class ContainerTask implements RunningTask {
             LOG.warn("Task {} exited with {} on its own{}; its last output: {}", spec.taskId(), code,
                     containerReason == null ? "" : " (" + containerReason + ")", lastLines(5));
         }
-        exitCode = code;
         try {
             onExit.accept(this);
         } finally {
@@ -229,8 +227,7 @@ final class ContainerTask implements RunningTask {
 
     @Override
     public OptionalInt exitCode() {
-        Integer code = exitCode;
-        return code == null ? OptionalInt.empty() : OptionalInt.of(code);
+        return exit.isDone() ? OptionalInt.of(exit.join()) : OptionalInt.empty();
     }
 
     @Override
