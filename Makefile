@@ -4,15 +4,24 @@ MVN ?= mvn -B -ntp
 # What scripts/docker-engine.sh found or started (DOCKER_HOST, Testcontainers' settings), for the commands that use Docker.
 WITH_DOCKER = set -a; if [ -f .preflight/docker-engine.env ]; then . ./.preflight/docker-engine.env; fi; set +a;
 
-.PHONY: setup run test up deploy down bench clean
+.PHONY: setup run test check up deploy down bench clean
+# The Java command line, from the installed modules: $(PREFLIGHT) <command> ...
+PREFLIGHT = java -Dpreflight.topology.dir=fixtures/topology -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli
 
 setup:
 	@./scripts/setup.sh
 
-## run: embedded engines, provision dev, run the scenario suite, print a summary
+## run: embedded engines, provision dev, run the scenario suite, print a summary and where the report is
 run: setup
 	$(MVN) -q install -Dmaven.test.skip=true
-	$(MVN) verify -pl scenarios
+	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	$(MVN) verify -pl scenarios; status=$$?; $(PREFLIGHT) report --dir scenarios/target/preflight-report; exit $$status
+
+## check: the gate on the reference environment (ENV=dev; CHECK_ARGS="--baseline main --only cutover" and so on); exit 0 safe, 1 not, 2 could not run
+check: setup
+	$(MVN) -q install -Dmaven.test.skip=true
+	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	$(WITH_DOCKER) $(PREFLIGHT) check --env $(ENV) --report target/preflight-check $(CHECK_ARGS)
 
 ## test: the full build and every test (the containers scenarios too, where Docker runs or can be installed), then the example project (what CI runs)
 test: setup

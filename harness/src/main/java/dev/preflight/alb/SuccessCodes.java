@@ -7,7 +7,7 @@ import java.util.List;
  * A health-check matcher: the HTTP codes that count as a pass, written as AWS does: {@code 200},
  * {@code 200,204} or {@code 200-299} (lists and ranges may be combined).
  */
-final class SuccessCodes {
+public final class SuccessCodes {
     private record Range(int from, int to) {
     }
 
@@ -19,7 +19,7 @@ final class SuccessCodes {
         this.ranges = ranges;
     }
 
-    static SuccessCodes parse(String matcher, String where) {
+    public static SuccessCodes parse(String matcher, String where) {
         if (matcher == null || matcher.isBlank()) {
             throw new LoadBalancerException(where + ": health check matcher is empty; write e.g. \"200\" or \"200-299\"");
         }
@@ -42,7 +42,7 @@ final class SuccessCodes {
         return new SuccessCodes(matcher, List.copyOf(ranges));
     }
 
-    boolean matches(int status) {
+    public boolean matches(int status) {
         for (Range r : ranges) {
             if (status >= r.from() && status <= r.to()) {
                 return true;

@@ -11,11 +11,13 @@ import dev.preflight.image.PushResult;
 import dev.preflight.topology.EcrRepository;
 import dev.preflight.topology.EcsService;
 import dev.preflight.topology.ImageBuild;
+import dev.preflight.topology.Topology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
@@ -50,15 +52,46 @@ public final class DeployPipeline {
      * with the builder's message, and nothing is pushed.
      */
     public DeployResult deploy(String service, String version, Map<String, String> imageEnv, Duration timeout) {
-        Instant start = Instant.now();
+        return deploy(service, version, runtime.environment().topology(), imageEnv, timeout);
+    }
+
+    /**
+     * Deploys {@code version} built from the build source that {@code sources} declares for the
+     * service's repository (another checkout of the same project: the baseline of a gate run), into
+     * this environment.
+     */
+    public DeployResult deploy(String service, String version, Topology sources, Map<String, String> imageEnv, Duration timeout) {
+        EcsService model = model(service);
+        return run(service, version, start -> registerRevision(service, buildAndPush(model.image(), version, sources, imageEnv), c -> c), timeout);
+    }
+
+    /**
+     * Registers a revision of the service's current task definition changed by {@code change} (same
+     * image) and rolls it out, as a team changing only its task definition would: e.g. a container
+     * health check on a path the image does not serve, a release that must trip the circuit breaker.
+     */
+    public DeployResult deployRevision(String service, String label, UnaryOperator<ContainerDefinition> change, Duration timeout) {
+        model(service);
+        return run(service, label, start -> registerRevision(service, null, change), timeout);
+    }
+
+    private EcsService model(String service) {
         EcsService model = runtime.environment().topology().ecs().services().get(service);
         if (model == null) {
             throw new IllegalArgumentException("No ECS service '" + service + "' in " + runtime.environment().topology().ecs().services().keySet());
         }
+        return model;
+    }
+
+    private interface Revision {
+        String register(Instant start);
+    }
+
+    private DeployResult run(String service, String version, Revision revision, Duration timeout) {
+        Instant start = Instant.now();
         DeployResult result;
         try {
-            String imageUri = buildAndPush(model.image(), version, imageEnv);
-            String taskDefinition = registerRevision(service, imageUri);
+            String taskDefinition = revision.register(start);
             ServiceScheduler scheduler = runtime.service(service);
             Optional<Deployment> before = scheduler.primary();
             runtime.environment().aws().ecs().updateService(r -> r.cluster(runtime.clusterName())
@@ -75,18 +108,18 @@ public final class DeployPipeline {
         return result;
     }
 
-    private String buildAndPush(String repository, String version, Map<String, String> imageEnv) {
+    private String buildAndPush(String repository, String version, Topology sources, Map<String, String> imageEnv) {
         Map<String, String> env = new LinkedHashMap<>(imageEnv);
         env.put("APP_VERSION", version);
-        Image image = runtime.imageBuilder().build(source(repository), env);
+        Image image = runtime.imageBuilder().build(source(sources, repository), env);
         String repositoryName = runtime.environment().topology().naming().ecrRepository(repository);
         PushResult pushed = runtime.registry().push(repositoryName, version, image);
         return pushed.imageUri();
     }
 
     /** The repository's build source, as the topology declares it (folders already absolute). */
-    private ImageSource source(String repository) {
-        EcrRepository repo = runtime.environment().topology().ecr().repositories().get(repository);
+    private static ImageSource source(Topology sources, String repository) {
+        EcrRepository repo = sources.ecr().repositories().get(repository);
         ImageBuild build = repo == null ? null : repo.build();
         if (build == null) {
             throw new IllegalArgumentException("ECR repository '" + repository + "' (ecr.repositories." + repository
@@ -99,13 +132,14 @@ public final class DeployPipeline {
         return new ImageSource.FromDockerfile(build.dockerfilePath(), build.contextPath());
     }
 
-    /** A copy of the service's current task definition with the new image, as a CI pipeline does. */
-    private String registerRevision(String service, String imageUri) {
+    /** A copy of the service's current task definition with the new image (null: the same), as a CI pipeline does. */
+    private String registerRevision(String service, String imageUri, UnaryOperator<ContainerDefinition> change) {
         var aws = runtime.environment().aws();
         String current = aws.ecs().describeServices(r -> r.cluster(runtime.clusterName()).services(runtime.awsServiceName(service)))
                 .services().get(0).taskDefinition();
         TaskDefinition td = aws.ecs().describeTaskDefinition(r -> r.taskDefinition(current)).taskDefinition();
-        ContainerDefinition container = td.containerDefinitions().get(0).toBuilder().image(imageUri).build();
+        ContainerDefinition current0 = td.containerDefinitions().get(0);
+        ContainerDefinition container = change.apply(imageUri == null ? current0 : current0.toBuilder().image(imageUri).build());
         RegisterTaskDefinitionRequest request = RegisterTaskDefinitionRequest.builder()
                 .family(td.family()).taskRoleArn(td.taskRoleArn()).executionRoleArn(td.executionRoleArn())
                 .networkMode(td.networkMode()).requiresCompatibilities(td.requiresCompatibilities())

@@ -239,13 +239,14 @@ public final class EcsRuntime implements AutoCloseable {
     private void pollServices() {
         List<String> names = schedulers.keySet().stream().map(this::awsServiceName).toList();
         List<Service> services = env.aws().ecs().describeServices(r -> r.cluster(clusterName()).services(names)).services();
-        for (Service s : services) {
-            String logical = schedulers.keySet().stream().filter(n -> awsServiceName(n).equals(s.serviceName())).findFirst().orElse(null);
+        for (Service listed : services) {
+            String logical = schedulers.keySet().stream().filter(n -> awsServiceName(n).equals(listed.serviceName())).findFirst().orElse(null);
             if (logical == null) {
                 continue;
             }
             ServiceScheduler scheduler = schedulers.get(logical);
-            scheduler.desiredCount(s.desiredCount());
+            scheduler.desiredCount(listed.desiredCount());
+            Service s = mirrorRollback(logical, scheduler, listed);
             String known = knownTaskDefinitions.get(logical);
             String engineDeployment = primaryDeploymentId(s);
             boolean newTaskDefinition = !s.taskDefinition().equals(known);
@@ -257,6 +258,25 @@ public final class EcsRuntime implements AutoCloseable {
                 scheduler.deploy(s.taskDefinition(), false);
             }
         }
+    }
+
+    /**
+     * After a circuit-breaker rollback ECS's service names the task definition it rolled back to, so a
+     * later forceNewDeployment redeploys that one, not the failed revision. The engine does not roll
+     * back: set it as ECS would, and remember it so that the change starts no deployment.
+     */
+    private Service mirrorRollback(String logical, ServiceScheduler scheduler, Service s) {
+        java.util.Optional<Deployment> primary = scheduler.primary();
+        if (primary.isEmpty() || !primary.get().isRollback() || primary.get().taskDefinitionArn().equals(s.taskDefinition())
+                || !s.taskDefinition().equals(knownTaskDefinitions.get(logical))) {
+            return s;
+        }
+        String rolledBackTo = primary.get().taskDefinitionArn();
+        env.aws().ecs().updateService(r -> r.cluster(clusterName()).service(s.serviceName()).taskDefinition(rolledBackTo));
+        Service now = describe(logical);
+        knownTaskDefinitions.put(logical, now.taskDefinition());
+        knownEngineDeployments.put(logical, primaryDeploymentId(now));
+        return now;
     }
 
     private static String primaryDeploymentId(Service service) {

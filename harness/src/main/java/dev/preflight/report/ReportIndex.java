@@ -35,7 +35,8 @@ final class ReportIndex {
     static void rewrite(Path dir) throws IOException {
         List<Entry> entries = entries(dir);
         long passed = entries.stream().filter(e -> ScenarioPage.PASSED.equals(e.verdict())).count();
-        long failed = entries.stream().filter(e -> ScenarioPage.FAILED.equals(e.verdict())).count();
+        long failed = entries.stream().filter(e -> ScenarioPage.FAILED.equals(e.verdict()) || ScenarioPage.MISSED.equals(e.verdict())).count();
+        long caught = entries.stream().filter(e -> ScenarioPage.CAUGHT.equals(e.verdict())).count();
         StringBuilder out = new StringBuilder(4096);
         out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -43,7 +44,8 @@ final class ReportIndex {
                 .append("<link rel=\"stylesheet\" href=\"assets/").append(ReportAssets.REPORT_CSS).append("\">\n")
                 .append("</head>\n<body>\n<h1>Preflight scenarios</h1>\n")
                 .append("<p class=\"meta\">").append(entries.size()).append(" scenarios: ").append(passed)
-                .append(" passed, ").append(failed).append(" failed. Newest first.</p>\n")
+                .append(" passed, ").append(failed).append(" failed, ").append(caught)
+                .append(" caught as intended (misconfigured on purpose, and the harness saw the failure). Newest first.</p>\n")
                 .append("<table class=\"index\">\n<tr><th>verdict</th><th>scenario</th><th>summary</th><th>written</th></tr>\n");
         for (Entry e : entries) {
             out.append("<tr><td class=\"verdict-cell ").append(cssClass(e.verdict())).append("\">")
@@ -101,6 +103,6 @@ final class ReportIndex {
     }
 
     private static String cssClass(String verdict) {
-        return ScenarioPage.PASSED.equals(verdict) ? "passed" : ScenarioPage.FAILED.equals(verdict) ? "failed" : "none";
+        return ScenarioPage.cssClass(verdict);
     }
 }

@@ -20,6 +20,10 @@ final class ScenarioPage {
     static final String PASSED = "PASSED";
     static final String FAILED = "FAILED";
     static final String NO_VERDICT = "NO VERDICT";
+    /** A scenario misconfigured on purpose whose failure the harness saw. */
+    static final String CAUGHT = "CAUGHT";
+    /** ... and one whose failure it did not see. */
+    static final String MISSED = "MISSED";
 
     private final StringBuilder out = new StringBuilder(16 * 1024);
     private final ScenarioReport report;
@@ -32,14 +36,21 @@ final class ScenarioPage {
         return new ScenarioPage(report).page(written);
     }
 
-    static String verdictWord(Boolean passed) {
-        return passed == null ? NO_VERDICT : passed ? PASSED : FAILED;
+    static String verdictWord(ScenarioReport report) {
+        Boolean passed = report.passed();
+        if (passed == null) {
+            return NO_VERDICT;
+        }
+        if (report.misconfiguredOnPurpose()) {
+            return passed ? CAUGHT : MISSED;
+        }
+        return passed ? PASSED : FAILED;
     }
 
     private String page(Instant written) {
         Instant origin = origin(written);
         PageData data = data(origin);
-        String verdict = verdictWord(report.passed());
+        String verdict = verdictWord(report);
         line("<!DOCTYPE html>");
         line("<html lang=\"en\">");
         line("<head>");
@@ -55,9 +66,10 @@ final class ScenarioPage {
         line("<body>");
         line("<p class=\"nav\"><a href=\"" + ScenarioReport.INDEX + "\">All scenarios</a></p>");
         line("<h1>" + Html.escape(report.title()) + "</h1>");
-        line("<div class=\"verdict " + cssClass(report.passed()) + "\"><strong>" + verdict + "</strong> "
+        line("<div class=\"verdict " + cssClass(verdict) + "\"><strong>" + verdict + "</strong> "
                 + Html.escape(report.verdictSummary()) + "</div>");
         line("<p class=\"meta\">Time zero: " + Html.time(origin) + " · written " + Html.time(written) + "</p>");
+        tables();
         charts(data);
         requestSummary();
         events(data.events());
@@ -82,6 +94,31 @@ final class ScenarioPage {
         line("</body>");
         line("</html>");
         return out.toString();
+    }
+
+    private void tables() {
+        for (ScenarioReport.Table t : report.tables()) {
+            line("<h2>" + Html.escape(t.heading()) + "</h2>");
+            line("<table class=\"index\">");
+            StringBuilder head = new StringBuilder("<tr>");
+            t.columns().forEach(c -> head.append("<th>").append(Html.escape(c)).append("</th>"));
+            line(head.append("</tr>").toString());
+            for (int r = 0; r < t.rows().size(); r++) {
+                List<String> row = t.rows().get(r);
+                String link = r < t.links().size() ? t.links().get(r) : null;
+                StringBuilder tr = new StringBuilder("<tr>");
+                for (int c = 0; c < row.size(); c++) {
+                    String cell = Html.escape(row.get(c));
+                    if (c == 0 && link != null) {
+                        cell = "<a href=\"" + Html.escape(link) + "\">" + cell + "</a>";
+                    }
+                    String css = t.columns().get(c).equalsIgnoreCase("verdict") ? " class=\"verdict-cell " + cssClass(row.get(c)) + "\"" : "";
+                    tr.append("<td").append(css).append(">").append(cell).append("</td>");
+                }
+                line(tr.append("</tr>").toString());
+            }
+            line("</table>");
+        }
     }
 
     private void charts(PageData data) {
@@ -192,8 +229,14 @@ final class ScenarioPage {
         return s.toString();
     }
 
-    private static String cssClass(Boolean passed) {
-        return passed == null ? "none" : passed ? "passed" : "failed";
+    /** The CSS class of a verdict word, here and in the index. */
+    static String cssClass(String verdict) {
+        return switch (verdict) {
+            case PASSED -> "passed";
+            case CAUGHT -> "caught";
+            case FAILED, MISSED -> "failed";
+            default -> "none";
+        };
     }
 
     private void row(String name, String value) {

@@ -43,6 +43,10 @@ public final class ScenarioReport {
     record Section(String heading, String text) {
     }
 
+    /** A table shown before the charts; {@code links} holds each row's page (for its first cell) or null. */
+    record Table(String heading, List<String> columns, List<List<String>> rows, List<String> links) {
+    }
+
     private final String title;
     private final String slug;
     private List<RequestRecord> records;
@@ -51,7 +55,9 @@ public final class ScenarioReport {
     private final List<Event> events = new ArrayList<>();
     private final List<Section> sections = new ArrayList<>();
     private final List<Attachment> attachments = new ArrayList<>();
+    private final List<Table> tables = new ArrayList<>();
     private Boolean passed;
+    private boolean misconfiguredOnPurpose;
     private String verdictSummary = "";
 
     private ScenarioReport(String title) {
@@ -136,7 +142,26 @@ public final class ScenarioReport {
 
     public ScenarioReport verdict(boolean passed, String summary) {
         this.passed = passed;
+        this.misconfiguredOnPurpose = false;
         this.verdictSummary = summary == null ? "" : summary;
+        return this;
+    }
+
+    /**
+     * The verdict of a scenario that misconfigures the environment on purpose: CAUGHT (as intended)
+     * when the harness saw the failure it was set up to show, MISSED when it did not. The index counts
+     * these apart from passed and failed scenarios.
+     */
+    public ScenarioReport caughtAsIntended(boolean caught, String summary) {
+        verdict(caught, summary);
+        this.misconfiguredOnPurpose = true;
+        return this;
+    }
+
+    /** A table shown first on the page, e.g. a gate's verdicts; {@code links}: each row's page, or null (may be shorter). */
+    public ScenarioReport table(String heading, List<String> columns, List<List<String>> rows, List<String> links) {
+        tables.add(new Table(heading, List.copyOf(columns), rows.stream().map(List::copyOf).toList(),
+                links == null ? List.of() : new ArrayList<>(links)));
         return this;
     }
 
@@ -161,6 +186,27 @@ public final class ScenarioReport {
             ReportIndex.rewrite(reportDir);
             return page;
         });
+    }
+
+    /**
+     * One line on a report folder, for the end of {@code make run}: e.g. "14 scenarios: 10 passed, 0 failed,
+     * 4 caught as intended; report: /abs/target/preflight-report/index.html".
+     */
+    public static String summarize(Path reportDir) {
+        Path index = reportDir.toAbsolutePath().normalize().resolve(INDEX);
+        if (!java.nio.file.Files.isDirectory(reportDir)) {
+            return "no report in " + reportDir.toAbsolutePath().normalize() + " (no scenario wrote a page)";
+        }
+        try {
+            List<ReportIndex.Entry> entries = ReportIndex.entries(reportDir);
+            Map<String, Long> counts = new LinkedHashMap<>();
+            entries.forEach(e -> counts.merge(e.verdict(), 1L, Long::sum));
+            return entries.size() + " scenarios: " + counts.getOrDefault(ScenarioPage.PASSED, 0L) + " passed, "
+                    + (counts.getOrDefault(ScenarioPage.FAILED, 0L) + counts.getOrDefault(ScenarioPage.MISSED, 0L)) + " failed, "
+                    + counts.getOrDefault(ScenarioPage.CAUGHT, 0L) + " caught as intended; report: " + index;
+        } catch (java.io.IOException e) {
+            return "cannot read the report in " + reportDir + ": " + e.getMessage();
+        }
     }
 
     static String slug(String title) {
@@ -212,6 +258,14 @@ public final class ScenarioReport {
     /** Null when no verdict was given. */
     Boolean passed() {
         return passed;
+    }
+
+    boolean misconfiguredOnPurpose() {
+        return misconfiguredOnPurpose;
+    }
+
+    List<Table> tables() {
+        return Collections.unmodifiableList(tables);
     }
 
     String verdictSummary() {

@@ -56,6 +56,7 @@ final class EcsRules extends ValidationRules {
                 container(path + ".container", service.container());
             }
             deployment(path, service);
+            checkSettings(path, service.check());
             new AutoscalingRules(this).autoscaling(path, service);
             executionRoleGrants(path, service);
             reachability(path, entry.getKey(), service);
@@ -255,26 +256,28 @@ final class EcsRules extends ValidationRules {
         if (!min || !max) {
             return;
         }
-        int minPercent = deployment.minimumHealthyPercent();
-        int maxPercent = deployment.maximumPercent();
-        List<Integer> counts = new ArrayList<>();
-        counts.add(service.desiredCount());
-        Autoscaling scaling = service.autoscaling();
-        if (scaling != null && scaling.min() != null && scaling.max() != null) {
-            for (int n = Math.max(1, scaling.min()); n <= Math.min(scaling.max(), 10_000); n++) {
-                counts.add(n);
+        // Whether the configuration can make progress at every count is the gate's static rule
+        // (dev.preflight.check.DeploymentProgress): ECS accepts such a service and its deployments then stall.
+    }
+
+    /** The service's {@code check} settings: known check names, a load that can be sent. */
+    private void checkSettings(String path, CheckSettings check) {
+        for (String name : check.skip()) {
+            if (!CheckSettings.CHECKS.contains(name)) {
+                problem(path + ".check.skip", "unknown check '" + name + "'", "use one of " + CheckSettings.CHECKS);
             }
         }
-        counts.stream().filter(n -> n > 0).sorted()
-                .filter(n -> ceilDiv(n * minPercent, 100) >= n && (n * maxPercent) / 100 <= n)
-                .findFirst()
-                .ifPresent(n -> problem(maxPath,
-                        "unable to stop or start tasks during a deployment because of the service deployment configuration"
-                                + " (with " + n + " task" + (n == 1 ? "" : "s") + ", minimumHealthyPercent " + minPercent
-                                + " keeps every task running and maximumPercent " + maxPercent + " allows no extra task)",
-                        "raise maximumPercent to at least " + Math.min(200, ceilDiv(100 * (n + 1), n))
-                                + " or lower minimumHealthyPercent to " + (100 * (n - 1)) / n + " or less",
-                        minPath, path + ".desiredCount"));
+        CheckSettings.Load load = check.load();
+        if (load.rps() != null && (load.rps() <= 0 || load.rps() > 500)) {
+            problem(path + ".check.load.rps", "rps " + load.rps() + " is out of range", "use more than 0 and at most 500 requests per second");
+        }
+        if (load.path() != null && !load.path().startsWith("/")) {
+            problem(path + ".check.load.path", "path '" + load.path() + "' does not start with /", "give the request path, e.g. /api/version");
+        }
+        if (load.durationSeconds() != null && (load.durationSeconds() < 5 || load.durationSeconds() > 600)) {
+            problem(path + ".check.load.durationSeconds", "durationSeconds " + load.durationSeconds() + " is out of range",
+                    "use 5 to 600 seconds");
+        }
     }
 
     /** The execution role must let ECS pull the image, write the logs and read the secrets the task needs. */

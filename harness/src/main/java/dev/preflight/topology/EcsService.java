@@ -16,8 +16,10 @@ public record EcsService(
         Integer healthCheckGracePeriodSeconds,
         Container container,
         DeploymentConfiguration deployment,
-        Autoscaling autoscaling) {
+        Autoscaling autoscaling,
+        CheckSettings check) {
     public EcsService {
+        check = check == null ? CheckSettings.DEFAULTS : check;
         desiredCount = desiredCount == null ? 1 : desiredCount;
         subnets = Maps.copy(subnets);
         securityGroups = Maps.copy(securityGroups);
@@ -27,17 +29,17 @@ public record EcsService(
 
     public EcsService withDeployment(DeploymentConfiguration newDeployment) {
         return new EcsService(image, cpu, memory, desiredCount, subnets, securityGroups, executionRole, taskRole, targetGroup,
-                healthCheckGracePeriodSeconds, container, newDeployment, autoscaling);
+                healthCheckGracePeriodSeconds, container, newDeployment, autoscaling, check);
     }
 
     /** The same service with other autoscaling (null: none). */
     public EcsService withAutoscaling(Autoscaling newAutoscaling) {
         return new EcsService(image, cpu, memory, desiredCount, subnets, securityGroups, executionRole, taskRole, targetGroup,
-                healthCheckGracePeriodSeconds, container, deployment, newAutoscaling);
+                healthCheckGracePeriodSeconds, container, deployment, newAutoscaling, check);
     }
 
     public EcsService withDesiredCount(int count) {
         return new EcsService(image, cpu, memory, count, subnets, securityGroups, executionRole, taskRole, targetGroup,
-                healthCheckGracePeriodSeconds, container, deployment, autoscaling);
+                healthCheckGracePeriodSeconds, container, deployment, autoscaling, check);
     }
 }

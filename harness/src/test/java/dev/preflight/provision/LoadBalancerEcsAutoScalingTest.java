@@ -147,11 +147,11 @@ class LoadBalancerEcsAutoScalingTest {
         assertThat(api.healthyThresholdCount()).isEqualTo(3);
         assertThat(api.unhealthyThresholdCount()).isEqualTo(2);
         assertThat(api.matcher().httpCode()).isEqualTo("200");
-        assertThat(targetGroupAttributes(api)).containsEntry("deregistration_delay.timeout_seconds", "60")
+        assertThat(targetGroupAttributes(api)).containsEntry("deregistration_delay.timeout_seconds", "75")
                 .containsEntry("load_balancing.algorithm.type", "least_outstanding_requests");
         TargetGroup admin = targetGroup("shop-dev-admin");
         assertThat(admin.matcher().httpCode()).isEqualTo("200-299");
-        assertThat(targetGroupAttributes(admin)).containsEntry("deregistration_delay.timeout_seconds", "30")
+        assertThat(targetGroupAttributes(admin)).containsEntry("deregistration_delay.timeout_seconds", "70")
                 .containsEntry("load_balancing.algorithm.type", "round_robin");
         assertThat(outputs.require("targetGroup", "api")).isEqualTo(api.targetGroupArn());
 
@@ -192,7 +192,7 @@ class LoadBalancerEcsAutoScalingTest {
         assertThat(c.image()).isEqualTo(prerequisites.require("ecr", "api") + ":latest");
         assertThat(c.essential()).isTrue();
         assertThat(c.memory()).isEqualTo(1024);
-        assertThat(c.stopTimeout()).isEqualTo(30);
+        assertThat(c.stopTimeout()).isEqualTo(90);
         assertThat(c.portMappings()).singleElement().satisfies(p -> {
             assertThat(p.containerPort()).isEqualTo(8080);
             assertThat(p.hostPort()).isEqualTo(8080);
@@ -308,7 +308,7 @@ class LoadBalancerEcsAutoScalingTest {
                 "~ autoscaling scalable target service/shop-dev-main/shop-dev-frontend",
                 "~ autoscaling scaling policy shop-dev-api-cpu");
         assertThat(targetGroup("shop-dev-api").healthCheckPath()).isEqualTo("/health");
-        assertThat(targetGroupAttributes(targetGroup("shop-dev-api"))).containsEntry("deregistration_delay.timeout_seconds", "60");
+        assertThat(targetGroupAttributes(targetGroup("shop-dev-api"))).containsEntry("deregistration_delay.timeout_seconds", "75");
         assertThat(service("shop-dev-admin").desiredCount()).isEqualTo(1);
         assertThat(service("shop-dev-admin").deploymentConfiguration().minimumHealthyPercent()).isEqualTo(50);
         assertThat(policies("service/shop-dev-main/shop-dev-api").get("shop-dev-api-cpu")

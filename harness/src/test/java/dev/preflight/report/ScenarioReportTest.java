@@ -119,7 +119,7 @@ class ScenarioReportTest {
         String index = Files.readString(dir.resolve("index.html"));
         assertThat(index).contains("<a href=\"first-scenario.html\">First scenario</a>",
                 "<a href=\"second-scenario.html\">Second &lt;scenario&gt;</a>", "all 200 requests ok",
-                "<a href=\"notes.html\">notes.html</a>", "4 scenarios: 1 passed, 1 failed");
+                "<a href=\"notes.html\">notes.html</a>", "4 scenarios: 1 passed, 1 failed, 0 caught as intended");
         assertThat(index.indexOf("third-no-verdict.html")).isLessThan(index.indexOf("second-scenario.html"));
         assertThat(index.indexOf("second-scenario.html")).isLessThan(index.indexOf("first-scenario.html"));
         assertThat(ReportIndex.entries(dir)).extracting(ReportIndex.Entry::verdict)
@@ -129,6 +129,31 @@ class ScenarioReportTest {
                     assertThat(e.verdict()).isEqualTo("FAILED");
                     assertThat(e.summary()).isEqualTo("10 failed requests <during> cutover");
                 });
+    }
+
+    @Test
+    void aScenarioMisconfiguredOnPurposeIsCountedCaughtNotFailed() throws Exception {
+        ScenarioReport.named("Good").verdict(true, "0 failed").write(dir);
+        ScenarioReport.named("Unsafe on purpose").caughtAsIntended(true, "12 requests cut with 502").write(dir);
+        ScenarioReport.named("Unsafe, missed").caughtAsIntended(false, "0 failed: the harness missed it").write(dir);
+
+        assertThat(ReportIndex.entries(dir)).extracting(ReportIndex.Entry::title, ReportIndex.Entry::verdict).contains(
+                org.assertj.core.groups.Tuple.tuple("Unsafe on purpose", "CAUGHT"), org.assertj.core.groups.Tuple.tuple("Unsafe, missed", "MISSED"));
+        assertThat(Files.readString(dir.resolve("index.html"))).contains("3 scenarios: 1 passed, 1 failed, 1 caught as intended");
+        assertThat(ScenarioReport.summarize(dir)).startsWith("3 scenarios: 1 passed, 1 failed, 1 caught as intended; report: ")
+                .endsWith(dir.toAbsolutePath().normalize().resolve("index.html").toString());
+        assertThat(Files.readString(dir.resolve("unsafe-on-purpose.html"))).contains("<div class=\"verdict caught\"><strong>CAUGHT</strong>");
+    }
+
+    @Test
+    void aTableIsShownFirstWithLinksAndVerdictColours() throws Exception {
+        ScenarioReport.named("Gate").table("Verdicts", List.of("check", "service", "verdict"),
+                List.of(List.of("cutover", "api", "PASSED"), List.of("bad-release", "api", "FAILED")), java.util.Arrays.asList("cutover-api.html", null))
+                .verdict(false, "1 failed").write(dir);
+        String page = Files.readString(dir.resolve("gate.html"));
+        assertThat(page).contains("<td><a href=\"cutover-api.html\">cutover</a></td>", "<td>bad-release</td>",
+                "<td class=\"verdict-cell failed\">FAILED</td>");
+        assertThat(page.indexOf("<h2>Verdicts</h2>")).isLessThan(page.indexOf("</body>"));
     }
 
     @Test

@@ -149,7 +149,7 @@ class SecretInjectionTest {
             secrets.putAll(EXTRA_SECRETS);
             Container more = new Container(c.port(), c.stopTimeout(), c.logGroup(), c.healthCheck(), c.environment(), secrets);
             return new EcsService(s.image(), s.cpu(), s.memory(), s.desiredCount(), s.subnets(), s.securityGroups(), s.executionRole(),
-                    s.taskRole(), s.targetGroup(), s.healthCheckGracePeriodSeconds(), more, s.deployment(), s.autoscaling());
+                    s.taskRole(), s.targetGroup(), s.healthCheckGracePeriodSeconds(), more, s.deployment(), s.autoscaling(), s.check());
         });
     }
 

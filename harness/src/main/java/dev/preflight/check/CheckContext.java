@@ -1,0 +1,80 @@
+package dev.preflight.check;
+
+import dev.preflight.running.RunningEnvironment;
+import dev.preflight.topology.EcsService;
+import dev.preflight.topology.Topology;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What every check of one gate run shares: the running environment (the proposed topology), the
+ * release labels, what the checks measured, where progress lines and report pages go.
+ */
+final class CheckContext {
+    /** The version label of the deploy each service runs before the checks, with a baseline given. */
+    static final String BASELINE = "baseline";
+    /** ... and without one: the proposed image, deployed a first time. */
+    static final String CURRENT = "current";
+    /** The version label of the proposed image, deployed by the cutover. */
+    static final String PROPOSED = "proposed";
+
+    private final RunningEnvironment env;
+    private final Topology topology;
+    private final Map<String, Map<String, String>> imageEnv;
+    private final Measurements measured = new Measurements();
+    private final PrintStream progress;
+    private final Path reportDir;
+    private final Instant start = Instant.now();
+    private final String firstVersion;
+
+    CheckContext(RunningEnvironment env, boolean hasBaseline, Map<String, Map<String, String>> imageEnv, PrintStream progress, Path reportDir) {
+        this.firstVersion = hasBaseline ? BASELINE : CURRENT;
+        this.env = env;
+        this.topology = env.environment().topology();
+        this.imageEnv = imageEnv;
+        this.progress = progress;
+        this.reportDir = reportDir;
+    }
+
+    RunningEnvironment env() {
+        return env;
+    }
+
+    /** What each service runs before the cutover: {@link #BASELINE} or {@link #CURRENT}. */
+    String firstVersion() {
+        return firstVersion;
+    }
+
+    Topology topology() {
+        return topology;
+    }
+
+    EcsService service(String name) {
+        return topology.ecs().services().get(name);
+    }
+
+    /** The proposed release's image ENV for a service (empty unless a gate definition gives one). */
+    Map<String, String> imageEnv(String service) {
+        return imageEnv.getOrDefault(service, Map.of());
+    }
+
+    Measurements measured() {
+        return measured;
+    }
+
+    Path reportDir() {
+        return reportDir;
+    }
+
+    /** One progress line, e.g. "  [  42 s] cutover api: deploying proposed under 20 requests/s". */
+    void progress(String check, String service, String line) {
+        long seconds = Duration.between(start, Instant.now()).toSeconds();
+        synchronized (progress) {
+            progress.printf("  [%4d s] %s %s: %s%n", seconds, check, service, line);
+            progress.flush();
+        }
+    }
+}

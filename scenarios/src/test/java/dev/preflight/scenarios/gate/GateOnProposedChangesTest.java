@@ -1,0 +1,110 @@
+package dev.preflight.scenarios.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.preflight.check.Gate;
+import dev.preflight.check.GateResult;
+import dev.preflight.check.Verdict;
+import dev.preflight.check.VerdictTable;
+import dev.preflight.engine.Engines;
+import dev.preflight.environment.TopologyLocator;
+import dev.preflight.junit.PreflightEnvironment;
+import dev.preflight.report.ScenarioReport;
+import dev.preflight.topology.Overlay;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The gate on proposed changes to the reference environment (fixtures/changes): each bad change exits 1
+ * with the check that refuses it and the words of its fix; the good change exits 0. Each gate run has
+ * its own report folder; this scenario's page says whether the gate caught the change as intended.
+ */
+@PreflightEnvironment
+class GateOnProposedChangesTest {
+    private static final YAMLMapper YAML = new YAMLMapper();
+
+    static Stream<String> changes() throws IOException {
+        try (Stream<Path> files = Files.list(changesDir())) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("changes")
+    void theGateJudgesTheProposedChange(String file, Engines engines) throws IOException {
+        String name = file.substring(0, file.length() - ".yaml".length());
+        JsonNode change = YAML.readTree(changesDir().resolve(file).toFile());
+        JsonNode expect = change.path("expect");
+        Path gateReport = ScenarioReport.defaultDir().resolve("gate-" + name);
+        Gate gate = Gate.of("dev").withProject("gate" + name.replace("-", "")).withEngines(engines).withReportDir(gateReport)
+                .withOverlay(Overlay.yaml(file, change.path("overlay").asText("")))
+                .forServices(strings(change.path("services"))).only(strings(change.path("only")));
+        for (Map.Entry<String, JsonNode> e : fields(change.path("imageEnv")).entrySet()) {
+            Map<String, String> env = new LinkedHashMap<>();
+            fields(e.getValue()).forEach((k, v) -> env.put(k, v.asText()));
+            gate = gate.withImageEnv(e.getKey(), env);
+        }
+        if (change.path("baseline").asBoolean(false)) {
+            gate = gate.withBaseline(TopologyLocator.topologyDir().toString());
+        }
+
+        GateResult result = gate.run();
+        String table = VerdictTable.render(result.verdicts());
+        System.out.println(table + result.summary());
+
+        int exit = expect.path("exit").asInt();
+        boolean asExpected = result.exitCode() == exit;
+        if (exit == GateResult.FAILED) {
+            asExpected &= result.failures().stream().anyMatch(v -> v.check().equals(expect.path("check").asText())
+                    && v.service().equals(expect.path("service").asText()) && v.fix().contains(expect.path("fix").asText()));
+        }
+        ScenarioReport report = ScenarioReport.named("Gate on the proposed change " + name)
+                .section("The change (fixtures/changes/" + file + ")", Files.readString(changesDir().resolve(file)))
+                .section("Verdicts", table + "\n" + result.summary() + "\nThe gate's own pages: gate-" + name + "/index.html");
+        if (exit == GateResult.SAFE) {
+            report.verdict(asExpected, "exit " + result.exitCode() + " (expected 0)");
+        } else {
+            report.caughtAsIntended(asExpected, "exit " + result.exitCode() + ", refused by " + result.failures().stream()
+                    .map(v -> v.check() + " " + v.service()).toList());
+        }
+        report.write(ScenarioReport.defaultDir());
+
+        assertThat(result.problem()).as("the gate could run").isNull();
+        assertThat(result.exitCode()).as("exit code; verdicts:\n%s", table).isEqualTo(exit);
+        if (exit == GateResult.FAILED) {
+            assertThat(result.failures()).as("the failing checks").anySatisfy(v -> {
+                assertThat(v.check()).isEqualTo(expect.path("check").asText());
+                assertThat(v.service()).isEqualTo(expect.path("service").asText());
+                assertThat(v.fix()).contains(expect.path("fix").asText());
+            });
+        } else {
+            assertThat(result.verdicts()).extracting(Verdict::outcome).doesNotContain(Verdict.Outcome.ERROR, Verdict.Outcome.FAILED);
+        }
+    }
+
+    private static Path changesDir() {
+        return TopologyLocator.topologyDir().resolveSibling("changes");
+    }
+
+    private static List<String> strings(JsonNode list) {
+        List<String> out = new ArrayList<>();
+        list.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static Map<String, JsonNode> fields(JsonNode node) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+}
