@@ -51,7 +51,7 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         Gate gate;
         try {
-            gate = Gate.of(environment).withTopologyDir(PreflightCli.topologyDir(topology)).only(only).skip(skip).withParallelism(parallel).forServices(services);
+            gate = Gate.of(environment).withTopologyDir(topology).only(only).skip(skip).withParallelism(parallel).forServices(services);
         } catch (IllegalArgumentException e) {
             System.err.println("preflight: " + e.getMessage());
             return GateResult.COULD_NOT_RUN;

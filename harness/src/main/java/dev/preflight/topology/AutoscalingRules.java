@@ -22,12 +22,9 @@ final class AutoscalingRules extends ValidationRules {
             if (scaling.min() > scaling.max()) {
                 problem(scalingPath + ".min", "min (" + scaling.min() + ") is greater than max (" + scaling.max() + ")",
                         "lower min or raise max so that min <= max", scalingPath + ".max");
-            } else if (service.desiredCount() < scaling.min() || service.desiredCount() > scaling.max()) {
-                problem(path + ".desiredCount", "desiredCount (" + service.desiredCount() + ") is outside the autoscaling range "
-                                + scaling.min() + ".." + scaling.max(),
-                        "set desiredCount between " + scaling.min() + " and " + scaling.max() + " or widen the range",
-                        scalingPath + ".min", scalingPath + ".max");
             }
+            // A desiredCount outside [min, max] is accepted by ECS (autoscaling moves it at its first evaluation):
+            // the gate's static rule autoscaling-max (dev.preflight.check.StaticRules) says so.
         }
         if (scaling.policies().isEmpty()) {
             problem(scalingPath + ".policies", "autoscaling has no policy", "add a target-tracking policy, e.g. "

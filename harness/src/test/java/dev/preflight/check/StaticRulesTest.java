@@ -58,11 +58,11 @@ class StaticRulesTest {
 
     @Test
     void progressIsJudgedAtEveryCountAutoscalingAllows() {
-        // 75 % of 2 keeps both, 125 % of 2 adds none: stuck at 2, though fine at 1 (100 % of 1 is 1, 125 % of 1 is 1: also stuck).
+        // 75 % of 1 and of 2 keeps every task, 125 % adds none: stuck. 0 % of 1 may stop it first: fine at 1, 2 and 3.
         Verdict v = rule(dev("ecs: {services: {api: {deployment: {minimumHealthyPercent: 75, maximumPercent: 125}}}}"),
                 StaticRules.DEPLOYMENT_PROGRESS, "api");
         assertThat(v.failed()).isTrue();
-        Verdict ok = rule(dev("ecs: {services: {api: {deployment: {minimumHealthyPercent: 50, maximumPercent: 100}}}}"),
+        Verdict ok = rule(dev("ecs: {services: {api: {deployment: {minimumHealthyPercent: 0, maximumPercent: 100}}}}"),
                 StaticRules.DEPLOYMENT_PROGRESS, "api");
         assertThat(ok.failed()).as(ok.evidence()).isFalse();
     }

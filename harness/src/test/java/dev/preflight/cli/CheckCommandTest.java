@@ -57,9 +57,17 @@ class CheckCommandTest {
 
     @Test
     void anUnknownCheckExitsTwoListingTheKnownOnes() {
-        Run run = check("--only", "cutovr");
+        Run run = check("--topology", Path.of("../fixtures/topology").toString(), "--only", "cutovr");
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("unknown check 'cutovr'").contains("cutover").contains("bad-release");
+    }
+
+    @Test
+    void noTopologyFolderAtAllExitsTwoNamingTheFix() {
+        // The harness module has no preflight/ folder and none is given.
+        Run run = check();
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("No topology folder").contains("preflight.topology.dir");
     }
 
     @Test
