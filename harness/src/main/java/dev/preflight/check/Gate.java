@@ -252,7 +252,8 @@ public final class Gate {
         Map<String, DeployResult> results = inParallel(services, s -> {
             EcsService model = ctx.service(s);
             ctx.progress("deploy", s, ctx.firstVersion() + " at " + model.desiredCount() + " task(s)");
-            Map<String, String> env = sources == ctx.topology() ? ctx.imageEnv(s) : Map.of();
+            // Without a baseline the first deploy is the proposed release itself, its image ENV included.
+            Map<String, String> env = ctx.firstVersion().equals(CheckContext.CURRENT) ? ctx.imageEnv(s) : Map.of();
             return ctx.env().pipeline().deploy(s, ctx.firstVersion(), sources, env,
                     Bounds.rollingDeploy(ctx.topology(), model, Math.max(1, model.desiredCount())).multipliedBy(2));
         });
