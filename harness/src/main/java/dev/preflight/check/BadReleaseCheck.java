@@ -99,14 +99,6 @@ final class BadReleaseCheck {
     }
 
     static void awaitSteady(ServiceScheduler scheduler, int count, Duration bound) {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (System.nanoTime() < deadline && !(scheduler.steadyState() && scheduler.runningTasks().size() == count)) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        Waits.until(bound, () -> scheduler.steadyState() && scheduler.runningTasks().size() == count);
     }
 }

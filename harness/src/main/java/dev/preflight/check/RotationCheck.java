@@ -40,7 +40,7 @@ final class RotationCheck {
                     runs.put(service, UnderLoad.start(ctx, service, load, Duration.ofSeconds(10), bound.plusSeconds(60)));
                 }
             }
-            sleep(2000);
+            Waits.pause(Duration.ofSeconds(2));
             RotationResult rotation;
             try {
                 rotation = SecretRotation.of(ctx.env().environment()).rotate(secret, SecretRotation.Strategy.SINGLE_USER);
@@ -102,22 +102,10 @@ final class RotationCheck {
     }
 
     private static boolean awaitNewDeployment(ServiceScheduler scheduler, Deployment before, Instant deadline) {
-        while (Instant.now().isBefore(deadline)) {
+        return Waits.until(Duration.between(Instant.now(), deadline), () -> {
             Optional<Deployment> primary = scheduler.primary();
-            if (primary.isPresent() && primary.get() != before && primary.get().rolloutState() == Deployment.RolloutState.COMPLETED
-                    && scheduler.steadyState()) {
-                return true;
-            }
-            sleep(100);
-        }
-        return false;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+            return primary.isPresent() && primary.get() != before && primary.get().rolloutState() == Deployment.RolloutState.COMPLETED
+                    && scheduler.steadyState();
+        });
     }
 }

@@ -125,34 +125,16 @@ final class ScalingCheck {
     }
 
     private static ScalingActivity await(Autoscaler autoscaler, String service, Direction direction, Instant after, Duration bound) {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<ScalingActivity> found = autoscaler.activities(service).stream()
-                    .filter(a -> a.changed() && a.direction() == direction && !a.at().isBefore(after)).findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            sleep(100);
-        }
-        return null;
+        java.util.concurrent.atomic.AtomicReference<ScalingActivity> found = new java.util.concurrent.atomic.AtomicReference<>();
+        Waits.until(bound, () -> {
+            autoscaler.activities(service).stream().filter(a -> a.changed() && a.direction() == direction && !a.at().isBefore(after))
+                    .findFirst().ifPresent(found::set);
+            return found.get() != null;
+        });
+        return found.get();
     }
 
     private static boolean awaitRunning(ServiceScheduler scheduler, int count, Duration bound) {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (scheduler.runningTasks().size() == count && scheduler.steadyState()) {
-                return true;
-            }
-            sleep(100);
-        }
-        return false;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return Waits.until(bound, () -> scheduler.runningTasks().size() == count && scheduler.steadyState());
     }
 }

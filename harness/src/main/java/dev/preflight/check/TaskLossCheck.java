@@ -32,16 +32,8 @@ final class TaskLossCheck {
             Instant killed = Instant.now();
             run.event("task " + victim.taskId() + " SIGKILLed");
             scheduler.killTask(victim.taskId());
-            Instant deadline = killed.plus(bound);
-            boolean replaced = false;
-            while (Instant.now().isBefore(deadline)) {
-                if (victim.stopped() && scheduler.steadyState() && scheduler.runningTasks().size() >= before
-                        && scheduler.runningTasks().stream().noneMatch(t -> t == victim)) {
-                    replaced = true;
-                    break;
-                }
-                run.settle(Duration.ofMillis(100));
-            }
+            boolean replaced = Waits.until(bound, () -> victim.stopped() && scheduler.steadyState()
+                    && scheduler.runningTasks().size() >= before && scheduler.runningTasks().stream().noneMatch(t -> t == victim));
             Duration took = Duration.between(killed, Instant.now());
             run.event(replaced ? "replaced, steady state" : "not replaced in time");
             LoadSummary summary = run.finish();

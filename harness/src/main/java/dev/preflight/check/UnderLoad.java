@@ -23,8 +23,10 @@ final class UnderLoad implements AutoCloseable {
     private final ServiceTimeline timeline;
     private final LoadRun load;
     private final Duration minimum;
-    private final List<String[]> events = new ArrayList<>();
-    private final List<Instant> eventTimes = new ArrayList<>();
+    private record Event(Instant at, String label) {
+    }
+
+    private final List<Event> events = new ArrayList<>();
     private LoadSummary summary;
 
     private UnderLoad(CheckContext ctx, String service, ServiceLoad load, Duration minimum, Duration longest) {
@@ -41,25 +43,17 @@ final class UnderLoad implements AutoCloseable {
 
     /** Marks a moment on the page's charts. */
     void event(String label) {
-        eventTimes.add(Instant.now());
-        events.add(new String[] {label});
+        events.add(new Event(Instant.now(), label));
     }
 
     /** Lets the load run on for {@code d}: before an action, so the baseline's traffic is on record. */
     void settle(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Waits.pause(d);
     }
 
     LoadSummary finish() {
         if (summary == null) {
-            Instant end = load.startedAt().plus(minimum);
-            while (Instant.now().isBefore(end)) {
-                settle(Duration.ofMillis(Math.min(200, Duration.between(Instant.now(), end).toMillis() + 1)));
-            }
+            Waits.pause(Duration.between(Instant.now(), load.startedAt().plus(minimum)));
             load.stop();
             load.awaitCompletion(Duration.ofSeconds(90));
             summary = load.summary();
@@ -76,9 +70,7 @@ final class UnderLoad implements AutoCloseable {
         finish();
         ScenarioReport report = ScenarioReport.named(title).requests(load);
         timeline.addTo(report);
-        for (int i = 0; i < events.size(); i++) {
-            report.event(eventTimes.get(i), events.get(i)[0]);
-        }
+        events.forEach(e -> report.event(e.at(), e.label()));
         for (int i = 0; i + 1 < sections.length; i += 2) {
             report.section(sections[i], sections[i + 1]);
         }
