@@ -123,7 +123,9 @@ public final class Gate {
         return new Gate(environment, topologyDir, baseline, overlays, imageEnv, only, skip, dir, progress, engines, project, parallelism, services);
     }
 
+    /** Where progress lines go (default System.out). */
     public Gate withProgress(PrintStream out) {
+        Objects.requireNonNull(out, "out");
         return new Gate(environment, topologyDir, baseline, overlays, imageEnv, only, skip, reportDir, out, engines, project, parallelism, services);
     }
 
@@ -192,7 +194,8 @@ public final class Gate {
                     List.of(), Duration.between(start, Instant.now()));
         }
         if (selected("static")) {
-            StaticRules.ofTopology(proposed).stream().filter(v -> checked(v.service())).forEach(verdicts::add);
+            StaticRules.ofTopology(proposed).stream().filter(v -> checked(v.service()) && !skippedBy(proposed, v.service(), "static"))
+                    .forEach(verdicts::add);
         }
         try (Baseline base = baseline == null ? null : Baseline.resolve(baseline, dir())) {
             Topology baselineTopology = base == null ? proposed : new TopologyLoader().load(base.topologyDir(), environment);
@@ -233,7 +236,8 @@ public final class Gate {
                 verdicts.addAll(scaling(ctx, services, loads, stalled));
                 verdicts.addAll(rotation(ctx, services, loads, stalled));
                 if (selected("static")) {
-                    verdicts.addAll(StaticRules.ofMeasurements(proposed, ctx.measured(), services));
+                    verdicts.addAll(StaticRules.ofMeasurements(proposed, ctx.measured(),
+                            services.stream().filter(s -> !skippedBy(proposed, s, "static")).toList()));
                 }
                 return write(dir, verdicts, start);
             }
@@ -341,6 +345,10 @@ public final class Gate {
         }
     }
 
+    private static boolean skippedBy(Topology topology, String service, String check) {
+        return topology.ecs().services().get(service).check().skip().contains(check);
+    }
+
     private boolean checked(String service) {
         return services.isEmpty() || services.contains(service);
     }
@@ -399,13 +407,14 @@ public final class Gate {
     /** The gate's own page: the verdict table first, each row linking to its check's page with the timeline. */
     private GateResult write(Path dir, List<Verdict> verdicts, Instant start) {
         Duration took = Duration.between(start, Instant.now());
-        GateResult result = GateResult.of(verdicts, null, dir.resolve("index.html"), took);
+        Path index = dir.toAbsolutePath().normalize().resolve("index.html");
+        GateResult result = GateResult.of(verdicts, null, index, took);
         List<List<String>> rows = verdicts.stream().map(v -> List.of(v.check(), v.service(), v.outcome().name(), v.evidence(), v.fix())).toList();
         List<String> links = verdicts.stream().map(Verdict::page).toList();
         ScenarioReport page = ScenarioReport.named("preflight check: " + environment + (project == null ? "" : " (" + project + ")"))
                 .table("Verdicts", List.of("check", "service", "verdict", "evidence", "fix"), rows, links)
                 .verdict(result.exitCode() == GateResult.SAFE, result.summary().replaceFirst("; report: .*", ""));
         Path written = page.write(dir);
-        return new GateResult(verdicts, result.exitCode(), null, written, dir.resolve("index.html"), took);
+        return new GateResult(verdicts, result.exitCode(), null, written.toAbsolutePath(), index, took);
     }
 }

@@ -110,6 +110,9 @@ final class ScalingCheck {
             if (problem == null && summary.failed() > 0) {
                 problem = AlbStatus.describeFailures(summary.byStatus(), summary.errors());
             }
+            // Back to the count the other checks and the team's declared topology expect.
+            ctx.env().desiredCount(service, from);
+            awaitRunning(scheduler, from, Bounds.rollingDeploy(ctx.topology(), model, Math.max(from, max)));
             Verdict verdict = problem == null ? Verdict.passed(NAME, service, evidence)
                     : Verdict.failed(NAME, service, problem + "; " + evidence,
                     "target tracking keeps " + REQUESTS_PER_TARGET + " at " + target + " per target per minute: new tasks must pass their"
