@@ -67,6 +67,12 @@ fi
   echo "DOCKER_HOST=${DOCKER_HOST:-unix:///var/run/docker.sock}"
   # Ryuk is an image from a registry; Preflight's ledger removes what a killed run leaves instead.
   echo "TESTCONTAINERS_RYUK_DISABLED=true"
+  # The engine we started runs on this machine: its published ports are on 127.0.0.1. Without this,
+  # Testcontainers inside a container (/.dockerenv) asks the bridge network for its gateway and, where
+  # dockerd recorded none, runs alpine to find it: an image no registry here serves.
+  if [ -n "$own_engine" ]; then
+    echo "TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1"
+  fi
 } > "$ENV_FILE.tmp"
 
 if [ -z "$own_engine" ] && [ "${PREFLIGHT_LOCAL_IMAGES:-}" != 1 ]; then
