@@ -40,7 +40,8 @@ else
   fi
   mkdir -p "$CACHE"
   export DOCKER_HOST="unix://$CACHE/docker.sock"
-  if ! answers; then
+  bridge_has_gateway() { [ -n "$(docker network inspect bridge --format '{{range .IPAM.Config}}{{.Gateway}}{{end}}' 2>/dev/null)" ]; }
+  if ! answers || ! bridge_has_gateway; then
     if [ -f "$CACHE/dockerd.pid" ] && kill -0 "$(cat "$CACHE/dockerd.pid")" 2>/dev/null; then
       kill "$(cat "$CACHE/dockerd.pid")" 2>/dev/null || true
       sleep 2
@@ -49,7 +50,10 @@ else
     start_dockerd() { # $1: storage driver, or empty for Docker's choice (overlay2 where the kernel allows)
       local driver=()
       [ -n "$1" ] && driver=(--storage-driver "$1")
-      setsid dockerd "${driver[@]}" --data-root "$CACHE/data" --exec-root "$CACHE/exec" --pidfile "$CACHE/dockerd.pid" \
+      # --bip: Docker's default bridge, with its gateway recorded. Testcontainers inside a container
+      # (/.dockerenv) takes the Docker host's address from it; where dockerd recorded none it runs
+      # alpine to find one, an image no registry here serves.
+      setsid dockerd "${driver[@]}" --bip 172.17.0.1/16 --data-root "$CACHE/data" --exec-root "$CACHE/exec" --pidfile "$CACHE/dockerd.pid" \
         -H "$DOCKER_HOST" >"$CACHE/dockerd.log" 2>&1 < /dev/null &
       for _ in $(seq 1 30); do answers && return 0; sleep 1; done
       kill "$(cat "$CACHE/dockerd.pid" 2>/dev/null)" 2>/dev/null || true
@@ -67,12 +71,6 @@ fi
   echo "DOCKER_HOST=${DOCKER_HOST:-unix:///var/run/docker.sock}"
   # Ryuk is an image from a registry; Preflight's ledger removes what a killed run leaves instead.
   echo "TESTCONTAINERS_RYUK_DISABLED=true"
-  # The engine we started runs on this machine: its published ports are on 127.0.0.1. Without this,
-  # Testcontainers inside a container (/.dockerenv) asks the bridge network for its gateway and, where
-  # dockerd recorded none, runs alpine to find it: an image no registry here serves.
-  if [ -n "$own_engine" ]; then
-    echo "TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1"
-  fi
 } > "$ENV_FILE.tmp"
 
 if [ -z "$own_engine" ] && [ "${PREFLIGHT_LOCAL_IMAGES:-}" != 1 ]; then
