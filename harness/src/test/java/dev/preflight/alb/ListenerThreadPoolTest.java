@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keep-alive requests on one listener connection: after each answer (completed on the client's
- * thread) the next request is read on that thread, not handed to the pool, and every answer is
- * still right. If a Jetty upgrade stops resuming connections this way, the first assertion says so.
+ * thread) the next request is read on that thread when it has arrived, not handed to the pool, and
+ * every answer is still right. If a Jetty upgrade stops resuming connections this way, the first assertion says so.
  */
 class ListenerThreadPoolTest {
     @Test
@@ -35,7 +35,10 @@ class ListenerThreadPoolTest {
                     }
                 }
                 assertThat(ok).hasValue(50);
-                assertThat(alb.inlineReads()).as("next requests read on the completing thread").isGreaterThanOrEqualTo(40);
+                // How many of the 49 are read inline depends on whether the next request has arrived when the answer
+                // completes (a race with the client, lost more often on a busy machine); that it happens at all
+                // is what a Jetty upgrade could take away.
+                assertThat(alb.inlineReads()).as("next requests read on the completing thread").isPositive();
                 assertThat(backend.requests()).extracting(TestBackend.Seen::path).contains("/n/0", "/n/49");
             } finally {
                 client.stop();

@@ -1,6 +1,7 @@
 package dev.preflight.scenarios.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.deploy.DeployResult;
@@ -63,6 +64,16 @@ class CircuitBreakerRollbackTest {
 
             assertThat(run.summary().failed()).as("failed requests: %s", run.summary().describe()).isZero();
             assertThat(run.summary().byVersion().keySet()).as("versions that answered").containsOnly("v2");
+
+            // ECS's service now names the task definition it rolled back to: a forced deployment redeploys v2, not v3.
+            await("the service to name the rolled-back task definition").atMost(Duration.ofSeconds(10))
+                    .until(() -> env.environment().aws().ecs().describeServices(r -> r.cluster(env.runtime().clusterName())
+                            .services(env.runtime().awsServiceName("api"))).services().get(0).taskDefinition(), primary.taskDefinitionArn()::equals);
+            env.runtime().forceNewDeployment("api");
+            await("the forced deployment to complete").atMost(Duration.ofSeconds(60)).until(() -> env.runtime().service("api").primary()
+                    .filter(d -> d != primary && d.rolloutState() == Deployment.RolloutState.COMPLETED).isPresent()
+                    && env.runtime().service("api").steadyState());
+            assertThat(env.runtime().service("api").runningTasks()).extracting(t -> t.version()).containsOnly("v2");
 
             List<JsonNode> notes = env.webhook().payloads();
             assertThat(notes).as("one notification per deploy").hasSize(3);
