@@ -17,7 +17,7 @@ run: setup
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 	$(MVN) verify -pl scenarios; status=$$?; $(PREFLIGHT) report --dir scenarios/target/preflight-report; exit $$status
 
-## check: the gate on the reference environment (ENV=dev; CHECK_ARGS="--baseline main --only cutover" and so on); exit 0 safe, 1 not, 2 could not run
+## check: the gate on the reference environment (ENV=dev; CHECK_ARGS="--service api --only static,cutover" and so on); exit 0 safe, 1 not, 2 could not run
 check: setup
 	$(MVN) -q install -Dmaven.test.skip=true
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
