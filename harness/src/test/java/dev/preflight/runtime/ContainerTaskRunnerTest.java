@@ -229,8 +229,8 @@ class ContainerTaskRunnerTest {
     }
 
     @Test
-    void anImageBuiltWithoutDockerCannotRunAsAContainer() throws Exception {
-        Image layersOnly = new dev.preflight.image.ImageBuilder(new ImageStore(Files.createTempDirectory("preflight-images")))
+    void anImageBuiltWithoutDockerCannotRunAsAContainer(@TempDir Path store) throws Exception {
+        Image layersOnly = new dev.preflight.image.ImageBuilder(new ImageStore(store))
                 .build(new ImageSource.FromProcess(List.of("python3", "task.py"), context, List.of("task.py")), Map.of());
         TaskSpec spec = new TaskSpec("no-docker", "arn", "web", layersOnly, Map.of(), 8080, Duration.ofSeconds(1), null, null);
         assertThatThrownBy(() -> runner.start(spec)).isInstanceOf(TaskStartException.class)
