@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -28,7 +29,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The gate on proposed changes to the reference environment (fixtures/changes): each bad change exits 1
  * with the check that refuses it and the words of its fix; the good change exits 0. Each gate run has
  * its own report folder; this scenario's page says whether the gate caught the change as intended.
+ * Tagged containers: it runs again with Docker-built images as container tasks.
  */
+@Tag("containers")
 @PreflightEnvironment
 class GateOnProposedChangesTest {
     private static final YAMLMapper YAML = new YAMLMapper();
