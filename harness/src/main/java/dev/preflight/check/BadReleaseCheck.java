@@ -74,7 +74,7 @@ final class BadReleaseCheck {
             } else {
                 verdict = Verdict.passed(NAME, service, evidence);
             }
-            verdict = verdict.withPage(run.page("check " + NAME + ": " + service + " (" + ctx.topology().environment() + ")", verdict,
+            verdict = verdict.withPage(run.page(NAME, service, verdict,
                     "Deploy", result.toString()));
             if (tasks != count) {
                 ctx.env().desiredCount(service, count);

@@ -1,5 +1,6 @@
 package dev.preflight.check;
 
+import dev.preflight.report.ScenarioReport;
 import dev.preflight.running.RunningEnvironment;
 import dev.preflight.topology.EcsService;
 import dev.preflight.topology.Topology;
@@ -67,6 +68,18 @@ final class CheckContext {
 
     Path reportDir() {
         return reportDir;
+    }
+
+    /** The title of a check's page, e.g. "check cutover: api (dev)". */
+    String pageTitle(String check, String service) {
+        return "check " + check + ": " + service + " (" + topology.environment() + ")";
+    }
+
+    /** Ends a check's page with the fix and the verdict, writes it to the report folder and returns its file name. */
+    String writePage(ScenarioReport report, Verdict verdict) {
+        report.section("Fix", verdict.fix().isEmpty() ? "(none needed)" : verdict.fix())
+                .verdict(!verdict.failed(), verdict.outcome() + ": " + verdict.evidence());
+        return report.write(reportDir).getFileName().toString();
     }
 
     /** One progress line, e.g. "  [  42 s] cutover api: deploying proposed under 20 requests/s". */

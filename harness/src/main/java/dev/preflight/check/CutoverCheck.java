@@ -61,7 +61,7 @@ final class CutoverCheck {
             } else {
                 verdict = Verdict.passed(NAME, service, evidence);
             }
-            return verdict.withPage(run.page("check " + NAME + ": " + service + " (" + ctx.topology().environment() + ")", verdict,
+            return verdict.withPage(run.page(NAME, service, verdict,
                     "Deploy", result.toString()));
         }
     }

@@ -78,7 +78,7 @@ final class RotationCheck {
                                 + " service must reconnect with it (a forced deployment) while old tasks keep their open connections;"
                                 + " read the task logs on the report page");
                 if (run != null) {
-                    verdict = verdict.withPage(run.page("check " + NAME + ": " + service + " (" + ctx.topology().environment() + ")", verdict,
+                    verdict = verdict.withPage(run.page(NAME, service, verdict,
                             "Rotation", rotation.describe()));
                 }
                 verdicts.add(verdict);

@@ -118,12 +118,9 @@ final class ScalingCheck {
                     "target tracking keeps " + REQUESTS_PER_TARGET + " at " + target + " per target per minute: new tasks must pass their"
                             + " health checks before they count, and scale-in drains tasks like a deploy (deregistrationDelaySeconds);"
                             + " read the scaling activities on the report page");
-            ScenarioReport report = ScenarioReport.named("check " + NAME + ": " + service + " (" + ctx.topology().environment() + ")")
-                    .requests(records, start);
+            ScenarioReport report = ScenarioReport.named(ctx.pageTitle(NAME, service)).requests(records, start);
             dev.preflight.scaling.ScalingReport.addTo(report, autoscaler, service, start);
-            report.section("Fix", verdict.fix().isEmpty() ? "(none needed)" : verdict.fix())
-                    .verdict(!verdict.failed(), verdict.outcome() + ": " + verdict.evidence());
-            return verdict.withPage(report.write(ctx.reportDir()).getFileName().toString());
+            return verdict.withPage(ctx.writePage(report, verdict));
         }
     }
 

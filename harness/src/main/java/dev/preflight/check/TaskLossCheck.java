@@ -47,7 +47,7 @@ final class TaskLossCheck {
             Verdict verdict = Verdict.of(replaced, NAME, service, evidence,
                     "ECS replaces a task that exits at once; one that is not back within the grace period and its health checks "
                             + "points at the image's start-up or the service's capacity: read the events on the report page");
-            return verdict.withPage(run.page("check " + NAME + ": " + service + " (" + ctx.topology().environment() + ")", verdict));
+            return verdict.withPage(run.page(NAME, service, verdict));
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.preflight.report.ScenarioReport;
 import dev.preflight.traffic.LoadRun;
 import dev.preflight.traffic.LoadSummary;
 import dev.preflight.traffic.RequestRecord;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,19 +64,16 @@ final class UnderLoad implements AutoCloseable {
         return load.records();
     }
 
-    /** Writes the page: the verdict, the requests, the service's tasks and events, and {@code sections}; returns its file name. */
-    String page(String title, Verdict verdict, String... sections) {
+    /** Writes the check's page: the verdict, the requests, the service's tasks and events, and {@code sections}; returns its file name. */
+    String page(String check, String service, Verdict verdict, String... sections) {
         finish();
-        ScenarioReport report = ScenarioReport.named(title).requests(load);
+        ScenarioReport report = ScenarioReport.named(ctx.pageTitle(check, service)).requests(load);
         timeline.addTo(report);
         events.forEach(e -> report.event(e.at(), e.label()));
         for (int i = 0; i + 1 < sections.length; i += 2) {
             report.section(sections[i], sections[i + 1]);
         }
-        report.section("Fix", verdict.fix().isEmpty() ? "(none needed)" : verdict.fix());
-        report.verdict(!verdict.failed(), verdict.outcome() + ": " + verdict.evidence());
-        Path page = report.write(ctx.reportDir());
-        return page.getFileName().toString();
+        return ctx.writePage(report, verdict);
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
@@ -62,7 +63,10 @@ public final class DeployPipeline {
      */
     public DeployResult deploy(String service, String version, Topology sources, Map<String, String> imageEnv, Duration timeout) {
         EcsService model = model(service);
-        return run(service, version, start -> registerRevision(service, buildAndPush(model.image(), version, sources, imageEnv), c -> c), timeout);
+        return run(service, version, () -> {
+            String imageUri = buildAndPush(model.image(), version, sources, imageEnv);
+            return registerRevision(service, c -> c.toBuilder().image(imageUri).build());
+        }, timeout);
     }
 
     /**
@@ -72,7 +76,7 @@ public final class DeployPipeline {
      */
     public DeployResult deployRevision(String service, String label, UnaryOperator<ContainerDefinition> change, Duration timeout) {
         model(service);
-        return run(service, label, start -> registerRevision(service, null, change), timeout);
+        return run(service, label, () -> registerRevision(service, change), timeout);
     }
 
     private EcsService model(String service) {
@@ -83,15 +87,12 @@ public final class DeployPipeline {
         return model;
     }
 
-    private interface Revision {
-        String register(Instant start);
-    }
-
-    private DeployResult run(String service, String version, Revision revision, Duration timeout) {
+    /** Registers the new revision (building and pushing first where it names a new image) and rolls it out. */
+    private DeployResult run(String service, String version, Supplier<String> revision, Duration timeout) {
         Instant start = Instant.now();
         DeployResult result;
         try {
-            String taskDefinition = revision.register(start);
+            String taskDefinition = revision.get();
             ServiceScheduler scheduler = runtime.service(service);
             Optional<Deployment> before = scheduler.primary();
             runtime.environment().aws().ecs().updateService(r -> r.cluster(runtime.clusterName())
@@ -132,14 +133,13 @@ public final class DeployPipeline {
         return new ImageSource.FromDockerfile(build.dockerfilePath(), build.contextPath());
     }
 
-    /** A copy of the service's current task definition with the new image (null: the same), as a CI pipeline does. */
-    private String registerRevision(String service, String imageUri, UnaryOperator<ContainerDefinition> change) {
+    /** A copy of the service's current task definition with its container changed (a new image, as a CI pipeline does). */
+    private String registerRevision(String service, UnaryOperator<ContainerDefinition> change) {
         var aws = runtime.environment().aws();
         String current = aws.ecs().describeServices(r -> r.cluster(runtime.clusterName()).services(runtime.awsServiceName(service)))
                 .services().get(0).taskDefinition();
         TaskDefinition td = aws.ecs().describeTaskDefinition(r -> r.taskDefinition(current)).taskDefinition();
-        ContainerDefinition current0 = td.containerDefinitions().get(0);
-        ContainerDefinition container = change.apply(imageUri == null ? current0 : current0.toBuilder().image(imageUri).build());
+        ContainerDefinition container = change.apply(td.containerDefinitions().get(0));
         RegisterTaskDefinitionRequest request = RegisterTaskDefinitionRequest.builder()
                 .family(td.family()).taskRoleArn(td.taskRoleArn()).executionRoleArn(td.executionRoleArn())
                 .networkMode(td.networkMode()).requiresCompatibilities(td.requiresCompatibilities())
