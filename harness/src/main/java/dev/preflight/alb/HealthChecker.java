@@ -74,6 +74,20 @@ final class HealthChecker {
         pair[1].schedule(probeSpacingNanos);
     }
 
+    /**
+     * Takes over a target from the checker of the group's previous settings: its next counted check
+     * one interval from now (as AWS's next check after ModifyTargetGroup), probes only while it is
+     * still initial. Called under the group's lock.
+     */
+    void resume(RegisteredTarget target) {
+        Loop[] pair = {new Loop(target, true), new Loop(target, false)};
+        loops.put(target, pair);
+        pair[0].schedule(intervalNanos);
+        if (target.health().state() == TargetState.INITIAL) {
+            pair[1].schedule(probeSpacingNanos);
+        }
+    }
+
     void stop(RegisteredTarget target) {
         Loop[] pair = loops.remove(target);
         if (pair != null) {

@@ -38,12 +38,14 @@ public final class TargetGroupRuntime {
 
     private final String name;
     private final String where;
-    private final TargetGroup config;
-    private final Duration deregistrationDelay;
     private final TimeScale scale;
-    private final RoutingAlgorithm algorithm;
-    private final HealthChecker healthChecker;
+    private final HttpClient healthClient;
     private final Scheduler scheduler;
+    // Replaced together by reconfigure (ModifyTargetGroup / ModifyTargetGroupAttributes take effect at once).
+    private volatile TargetGroup config;
+    private volatile Duration deregistrationDelay;
+    private volatile RoutingAlgorithm algorithm;
+    private volatile HealthChecker healthChecker;
     private final TargetGroupMetrics metrics = new TargetGroupMetrics();
     private final StateChangeNotifier notifier;
     private final Object lock = new Object();
@@ -57,11 +59,44 @@ public final class TargetGroupRuntime {
         this.where = "load balancer '" + loadBalancer + "', target group '" + name + "'";
         this.config = config;
         this.scale = scale;
+        this.healthClient = healthClient;
         this.deregistrationDelay = scale.real(config.deregistrationDelaySeconds());
         this.algorithm = RoutingAlgorithm.named(config.algorithm(), where);
         this.scheduler = scheduler;
         this.notifier = new StateChangeNotifier(where);
         this.healthChecker = new HealthChecker(where, config.healthCheck(), scale, healthClient, scheduler, this::onCheck);
+    }
+
+    /**
+     * Takes new settings, as ModifyTargetGroup and ModifyTargetGroupAttributes do on AWS: the next
+     * health check of every registered target uses the new check and thresholds (its state is kept),
+     * drains that begin from now on use the new delay, and new requests the new algorithm. Drains
+     * already under way keep the delay they began with.
+     */
+    public void reconfigure(TargetGroup newConfig) {
+        Objects.requireNonNull(newConfig, "newConfig");
+        if (newConfig.equals(config)) {
+            return;
+        }
+        RoutingAlgorithm newAlgorithm = RoutingAlgorithm.named(newConfig.algorithm(), where);
+        HealthChecker newChecker = new HealthChecker(where, newConfig.healthCheck(), scale, healthClient, scheduler, this::onCheck);
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            HealthChecker old = healthChecker;
+            config = newConfig;
+            deregistrationDelay = scale.real(newConfig.deregistrationDelaySeconds());
+            algorithm = newAlgorithm;
+            healthChecker = newChecker;
+            for (RegisteredTarget target : members.values()) {
+                old.stop(target);
+                target.health().thresholds(newConfig.healthCheck().healthyThreshold(), newConfig.healthCheck().unhealthyThreshold());
+                if (target.deregistration() == null) {
+                    newChecker.resume(target);
+                }
+            }
+        }
     }
 
     public String name() {

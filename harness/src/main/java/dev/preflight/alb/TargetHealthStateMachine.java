@@ -26,8 +26,8 @@ final class TargetHealthStateMachine {
         }
     }
 
-    private final int healthyThreshold;
-    private final int unhealthyThreshold;
+    private int healthyThreshold;
+    private int unhealthyThreshold;
     private TargetHealth health = TargetHealth.INITIAL;
     private int consecutivePasses;
     private int consecutiveFailures;
@@ -35,6 +35,12 @@ final class TargetHealthStateMachine {
     TargetHealthStateMachine(int healthyThreshold, int unhealthyThreshold) {
         this.healthyThreshold = healthyThreshold;
         this.unhealthyThreshold = unhealthyThreshold;
+    }
+
+    /** New thresholds from a changed health check; the counts so far are kept. */
+    void thresholds(int healthy, int unhealthy) {
+        this.healthyThreshold = healthy;
+        this.unhealthyThreshold = unhealthy;
     }
 
     TargetHealth health() {

@@ -11,8 +11,9 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * What every check of one gate run shares: the running environment (the proposed topology), the
- * release labels, what the checks measured, where progress lines and report pages go.
+ * What every check of one gate run shares: the running environment, the proposed topology (what the
+ * environment runs once a baseline's infrastructure change is applied), the release labels, what the
+ * checks measured, where progress lines and report pages go.
  */
 final class CheckContext {
     /** The version label of the deploy each service runs before the checks, with a baseline given. */
@@ -31,10 +32,14 @@ final class CheckContext {
     private final Instant start = Instant.now();
     private final String firstVersion;
 
-    CheckContext(RunningEnvironment env, boolean hasBaseline, Map<String, Map<String, String>> imageEnv, PrintStream progress, Path reportDir) {
+    /** The infrastructure apply's outcome per service, when a baseline's change was applied mid-run. */
+    private final Map<String, InfrastructureApply.Outcome> applied = new java.util.concurrent.ConcurrentHashMap<>();
+
+    CheckContext(RunningEnvironment env, Topology proposed, boolean hasBaseline, Map<String, Map<String, String>> imageEnv, PrintStream progress,
+                 Path reportDir) {
         this.firstVersion = hasBaseline ? BASELINE : CURRENT;
         this.env = env;
-        this.topology = env.environment().topology();
+        this.topology = proposed;
         this.imageEnv = imageEnv;
         this.progress = progress;
         this.reportDir = reportDir;
@@ -60,6 +65,15 @@ final class CheckContext {
     /** The proposed release's image ENV for a service (empty unless a gate definition gives one). */
     Map<String, String> imageEnv(String service) {
         return imageEnv.getOrDefault(service, Map.of());
+    }
+
+    void applied(Map<String, InfrastructureApply.Outcome> outcomes) {
+        applied.putAll(outcomes);
+    }
+
+    /** What the mid-run apply did to the service, if there was one. */
+    java.util.Optional<InfrastructureApply.Outcome> applied(String service) {
+        return java.util.Optional.ofNullable(applied.get(service));
     }
 
     Measurements measured() {

@@ -45,7 +45,8 @@ final class CutoverCheck {
 
             Set<String> versions = new HashSet<>(summary.byVersion().keySet());
             versions.removeAll(List.of(from, CheckContext.PROPOSED));
-            String evidence = String.format(Locale.ROOT, "%s -> %s: %s in %.1f s (bound %d s); %s", from, CheckContext.PROPOSED,
+            String evidence = ctx.applied(service).map(a -> a.evidence() + "; then ").orElse("")
+                    + String.format(Locale.ROOT, "%s -> %s: %s in %.1f s (bound %d s); %s", from, CheckContext.PROPOSED,
                     result.result(), result.duration().toMillis() / 1000.0, bound.toSeconds(), summary.describe());
             Verdict verdict;
             if (!result.succeeded()) {

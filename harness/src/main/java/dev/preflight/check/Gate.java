@@ -42,6 +42,11 @@ import java.util.function.Function;
  * rotation, then the rules on what was measured), writes the report and returns the verdicts with an
  * exit code: 0 safe, 1 a check failed, 2 the check could not be run.
  *
+ * <p>With a baseline the environment starts as the baseline's topology and the cutover is the team's
+ * pipeline: the proposed topology applied under load to what runs ({@link InfrastructureApply}), then
+ * the proposed image deployed. A change of services, target groups or listener rules is provisioned
+ * from the start instead (the runtime keeps the ones it started with).
+ *
  * <pre>{@code
  * GateResult result = Gate.of("dev").withTopologyDir(Path.of("preflight")).withBaseline("main").run();
  * System.exit(result.exitCode());
@@ -171,6 +176,10 @@ public final class Gate {
         for (Overlay o : overlays) {
             d = d.withOverlay(o);
         }
+        return withProject(d);
+    }
+
+    private RunningEnvironment.Definition withProject(RunningEnvironment.Definition d) {
         return project == null ? d : d.withProject(project);
     }
 
@@ -198,10 +207,18 @@ public final class Gate {
                     .forEach(verdicts::add);
         }
         try (Baseline base = baseline == null ? null : Baseline.resolve(baseline, dir())) {
-            Topology baselineTopology = base == null ? proposed : new TopologyLoader().load(base.topologyDir(), environment);
+            RunningEnvironment.Definition baselineDefinition = base == null ? null : withProject(RunningEnvironment.of(environment)
+                    .withTopologyDir(base.topologyDir()).withProgress(null));
+            Topology baselineTopology = base == null ? proposed : baselineDefinition.topology();
+            String different = base == null ? null : differentShape(baselineTopology, proposed);
             progress.println("preflight check: " + proposed.naming().prefix() + " from " + dir() + (base == null ? ""
                     : ", baseline " + baseline + " (" + base.topologyDir() + ")"));
-            return runDynamic(proposed, baselineTopology, base != null, verdicts, start);
+            if (different != null) {
+                progress.println("preflight check: " + different + ": the proposed topology is provisioned from the start, and its"
+                        + " infrastructure change is not applied mid-run");
+            }
+            boolean midRun = base != null && different == null;
+            return runDynamic(proposed, baselineTopology, midRun ? baselineDefinition : definition(), base != null, midRun, verdicts, start);
         } catch (TopologyException e) {
             return GateResult.couldNotRun(e.getMessage(), verdicts, Duration.between(start, Instant.now()));
         } catch (RuntimeException e) {
@@ -209,7 +226,33 @@ public final class Gate {
         }
     }
 
-    private GateResult runDynamic(Topology proposed, Topology baselineTopology, boolean hasBaseline, List<Verdict> verdicts, Instant start) {
+    /**
+     * Why the proposed topology cannot be applied to the baseline's running environment, or null: the
+     * runtime keeps the services and target groups it started with.
+     */
+    static String differentShape(Topology baseline, Topology proposed) {
+        if (!baseline.ecs().services().keySet().equals(proposed.ecs().services().keySet())) {
+            return "the change adds or removes ECS services (" + baseline.ecs().services().keySet() + " -> "
+                    + proposed.ecs().services().keySet() + ")";
+        }
+        Set<String> before = baseline.loadBalancer() == null ? Set.of() : baseline.loadBalancer().targetGroups().keySet();
+        Set<String> after = proposed.loadBalancer() == null ? Set.of() : proposed.loadBalancer().targetGroups().keySet();
+        if (!before.equals(after) || (baseline.loadBalancer() == null) != (proposed.loadBalancer() == null)) {
+            return "the change adds or removes the load balancer or target groups (" + before + " -> " + after + ")";
+        }
+        if (baseline.loadBalancer() != null && !baseline.loadBalancer().listener().equals(proposed.loadBalancer().listener())) {
+            return "the change edits the listener or its rules";
+        }
+        for (String s : baseline.ecs().services().keySet()) {
+            if (!Objects.equals(baseline.ecs().services().get(s).targetGroup(), proposed.ecs().services().get(s).targetGroup())) {
+                return "the change moves service " + s + " to another target group";
+            }
+        }
+        return null;
+    }
+
+    private GateResult runDynamic(Topology proposed, Topology baselineTopology, RunningEnvironment.Definition toStart, boolean hasBaseline,
+                                  boolean midRun, List<Verdict> verdicts, Instant start) {
         Engines own = null;
         try {
             Engines running = engines;
@@ -218,10 +261,10 @@ public final class Gate {
                 own = Engines.create(EngineSettings.fromSystem(), DeclaredEngineVersions.of(proposed)).start().closedByCaller();
                 running = own;
             }
-            progress.println("preflight check: provisioning " + proposed.naming().prefix());
-            try (RunningEnvironment env = definition().start(running)) {
+            progress.println("preflight check: provisioning " + proposed.naming().prefix() + (midRun ? " as the baseline has it" : ""));
+            try (RunningEnvironment env = toStart.start(running)) {
                 Path dir = reportDir != null ? reportDir : ScenarioReport.defaultDir();
-                CheckContext ctx = new CheckContext(env, hasBaseline, imageEnv, progress, dir);
+                CheckContext ctx = new CheckContext(env, proposed, hasBaseline, imageEnv, progress, dir);
                 measureStartups(ctx);
                 List<String> services = proposed.ecs().services().keySet().stream().filter(this::checked).toList();
                 Map<String, String> notDeployed = deployFirst(ctx, baselineTopology, services, verdicts);
@@ -232,9 +275,19 @@ public final class Gate {
                 Map<String, String> stalled = new LinkedHashMap<>(notDeployed);
                 verdicts.stream().filter(v -> v.check().equals(StaticRules.DEPLOYMENT_PROGRESS) && v.failed())
                         .forEach(v -> stalled.putIfAbsent(v.service(), "its deployment configuration cannot progress (" + StaticRules.DEPLOYMENT_PROGRESS + ")"));
-                verdicts.addAll(perService(ctx, services, loads, stalled));
-                verdicts.addAll(scaling(ctx, services, loads, stalled));
-                verdicts.addAll(rotation(ctx, services, loads, stalled));
+                if (midRun) {
+                    // apply, then deploy: the team's pipeline changes the infrastructure under what runs now.
+                    List<String> underLoad = services.stream().filter(s -> loads.containsKey(s) && !stalled.containsKey(s)
+                            && selected(CutoverCheck.NAME) && !skippedBy(proposed, s, CutoverCheck.NAME)).toList();
+                    ctx.applied(InfrastructureApply.run(ctx, baselineTopology, underLoad, loads));
+                }
+                // The pipeline stops when its apply breaks what runs: nothing else is deployed to that service.
+                Map<String, String> broken = new LinkedHashMap<>(stalled);
+                services.stream().filter(s -> ctx.applied(s).map(InfrastructureApply.Outcome::failure).isPresent())
+                        .forEach(s -> broken.put(s, "the infrastructure apply broke the running release (see cutover)"));
+                verdicts.addAll(perService(ctx, services, loads, stalled, broken));
+                verdicts.addAll(scaling(ctx, services, loads, broken));
+                verdicts.addAll(rotation(ctx, services, loads, broken));
                 if (selected("static")) {
                     verdicts.addAll(StaticRules.ofMeasurements(proposed, ctx.measured(),
                             services.stream().filter(s -> !skippedBy(proposed, s, "static")).toList()));
@@ -274,13 +327,18 @@ public final class Gate {
         return failed;
     }
 
-    /** cutover, task loss and bad release of each service, services side by side. */
-    private List<Verdict> perService(CheckContext ctx, List<String> services, Map<String, ServiceLoad> loads, Map<String, String> stalled) {
+    /**
+     * cutover, task loss and bad release of each service, services side by side; a service whose
+     * running release the infrastructure apply broke has that as its cutover verdict, and nothing after.
+     */
+    private List<Verdict> perService(CheckContext ctx, List<String> services, Map<String, ServiceLoad> loads, Map<String, String> stalled,
+                                     Map<String, String> broken) {
         Map<String, List<Verdict>> results = inParallel(services, s -> {
             List<Verdict> out = new ArrayList<>();
-            out.add(guarded(ctx, CutoverCheck.NAME, s, loads, stalled, load -> CutoverCheck.run(ctx, s, load)));
-            out.add(guarded(ctx, TaskLossCheck.NAME, s, loads, stalled, load -> TaskLossCheck.run(ctx, s, load)));
-            out.add(guarded(ctx, BadReleaseCheck.NAME, s, loads, stalled, load -> BadReleaseCheck.run(ctx, s, load)));
+            Verdict applyFailed = ctx.applied(s).map(InfrastructureApply.Outcome::failure).orElse(null);
+            out.add(applyFailed != null ? applyFailed : guarded(ctx, CutoverCheck.NAME, s, loads, stalled, load -> CutoverCheck.run(ctx, s, load)));
+            out.add(guarded(ctx, TaskLossCheck.NAME, s, loads, broken, load -> TaskLossCheck.run(ctx, s, load)));
+            out.add(guarded(ctx, BadReleaseCheck.NAME, s, loads, broken, load -> BadReleaseCheck.run(ctx, s, load)));
             return out;
         });
         List<Verdict> all = new ArrayList<>();

@@ -79,6 +79,41 @@ public final class DeployPipeline {
         return run(service, label, () -> registerRevision(service, change), timeout);
     }
 
+    /**
+     * The infrastructure step of a pipeline that applies, then deploys: applies the changed topology
+     * to the running environment (target groups, deployment configuration, autoscaling, secrets, task
+     * definitions...) and waits for each rollout that started (a service whose task definition changed
+     * runs its current image with the new settings), each within {@code timeout}.
+     */
+    public ApplyResult apply(Topology changed, Duration timeout) {
+        Instant start = Instant.now();
+        Map<String, String> before = new LinkedHashMap<>();
+        Map<String, Optional<Deployment>> primaries = new LinkedHashMap<>();
+        for (ServiceScheduler scheduler : runtime.services()) {
+            before.put(scheduler.name(), currentTaskDefinition(scheduler.name()));
+            primaries.put(scheduler.name(), scheduler.primary());
+        }
+        var provision = runtime.environment().apply(changed);
+        runtime.refresh();
+        Map<String, DeployResult> rollouts = new LinkedHashMap<>();
+        before.forEach((service, taskDefinition) -> {
+            String now = currentTaskDefinition(service);
+            if (!now.equals(taskDefinition)) {
+                ServiceScheduler scheduler = runtime.service(service);
+                String version = primaries.get(service).map(Deployment::version).orElse("apply");
+                DeployResult r = await(service, version, scheduler, primaries.get(service), now, start, timeout);
+                notifier.notify(r);
+                rollouts.put(service, r);
+            }
+        });
+        return new ApplyResult(provision, rollouts, Duration.between(start, Instant.now()));
+    }
+
+    private String currentTaskDefinition(String service) {
+        return runtime.environment().aws().ecs().describeServices(r -> r.cluster(runtime.clusterName())
+                .services(runtime.awsServiceName(service))).services().get(0).taskDefinition();
+    }
+
     private EcsService model(String service) {
         EcsService model = runtime.environment().topology().ecs().services().get(service);
         if (model == null) {
@@ -136,8 +171,7 @@ public final class DeployPipeline {
     /** A copy of the service's current task definition with its container changed (a new image, as a CI pipeline does). */
     private String registerRevision(String service, UnaryOperator<ContainerDefinition> change) {
         var aws = runtime.environment().aws();
-        String current = aws.ecs().describeServices(r -> r.cluster(runtime.clusterName()).services(runtime.awsServiceName(service)))
-                .services().get(0).taskDefinition();
+        String current = currentTaskDefinition(service);
         TaskDefinition td = aws.ecs().describeTaskDefinition(r -> r.taskDefinition(current)).taskDefinition();
         ContainerDefinition container = change.apply(td.containerDefinitions().get(0));
         RegisterTaskDefinitionRequest request = RegisterTaskDefinitionRequest.builder()

@@ -47,6 +47,8 @@ public final class EcsRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EcsRuntime.class);
     private static final Duration TICK = Duration.ofMillis(50);
     private static final int POLL_EVERY_TICKS = 4;
+    /** Target group settings change rarely (an apply, the aws CLI): read them once a second. */
+    private static final int TARGET_GROUPS_EVERY_TICKS = 20;
 
     private final Environment env;
     private final String clusterArn;
@@ -64,7 +66,10 @@ public final class EcsRuntime implements AutoCloseable {
     private final Map<String, String> knownTaskDefinitions = new LinkedHashMap<>();
     /** The engine's PRIMARY deployment id per service: a new one without a new task definition is a forced deployment. */
     private final Map<String, String> knownEngineDeployments = new LinkedHashMap<>();
+    /** Target group ARN by topology name, for the groups the load balancer routes to. */
+    private final Map<String, String> targetGroupArns = new LinkedHashMap<>();
     private long ticks;
+    private boolean targetGroupReadFailed;
     private volatile boolean closed;
 
     private EcsRuntime(Environment env, RuntimeOptions options) {
@@ -92,6 +97,10 @@ public final class EcsRuntime implements AutoCloseable {
         String cluster = topology.naming().of(topology.ecs().cluster());
         this.clusterArn = env.outputs().get("cluster", topology.ecs().cluster()).orElseGet(() ->
                 env.aws().ecs().describeClusters(r -> r.clusters(cluster)).clusters().get(0).clusterArn());
+        if (loadBalancer != null) {
+            topology.loadBalancer().targetGroups().keySet().forEach(name ->
+                    env.outputs().get("targetGroup", name).ifPresent(arn -> targetGroupArns.put(name, arn)));
+        }
         for (Map.Entry<String, EcsService> e : topology.ecs().services().entrySet()) {
             EcsService service = e.getValue();
             TargetGroupRuntime tg = service.targetGroup() == null || loadBalancer == null ? null : loadBalancer.targetGroup(service.targetGroup());
@@ -207,7 +216,10 @@ public final class EcsRuntime implements AutoCloseable {
             return;
         }
         try {
-            loop.submit(this::pollServices).get(30, TimeUnit.SECONDS);
+            loop.submit(() -> {
+                pollTargetGroups();
+                pollServices();
+            }).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RejectedExecutionException e) {
@@ -226,6 +238,9 @@ public final class EcsRuntime implements AutoCloseable {
             return;
         }
         try {
+            if (ticks % TARGET_GROUPS_EVERY_TICKS == 0) {
+                pollTargetGroups();
+            }
             if (ticks++ % POLL_EVERY_TICKS == 0) {
                 pollServices();
             }
@@ -246,6 +261,7 @@ public final class EcsRuntime implements AutoCloseable {
             }
             ServiceScheduler scheduler = schedulers.get(logical);
             scheduler.desiredCount(listed.desiredCount());
+            configure(scheduler, listed);
             Service s = mirrorRollback(logical, scheduler, listed);
             String known = knownTaskDefinitions.get(logical);
             String engineDeployment = primaryDeploymentId(s);
@@ -258,6 +274,33 @@ public final class EcsRuntime implements AutoCloseable {
                 scheduler.deploy(s.taskDefinition(), false);
             }
         }
+    }
+
+    /** The deployment configuration and grace period UpdateService last set (moto drops them on create: then keep the topology's). */
+    private static void configure(ServiceScheduler scheduler, Service s) {
+        var c = s.deploymentConfiguration();
+        if (c == null || c.minimumHealthyPercent() == null || c.maximumPercent() == null) {
+            return;
+        }
+        var breaker = c.deploymentCircuitBreaker();
+        scheduler.configure(new RollingUpdatePolicy(c.minimumHealthyPercent(), c.maximumPercent()),
+                breaker != null && Boolean.TRUE.equals(breaker.enable()), breaker != null && Boolean.TRUE.equals(breaker.rollback()),
+                s.healthCheckGracePeriodSeconds() == null ? 0 : s.healthCheckGracePeriodSeconds());
+    }
+
+    /** What the ELBv2 API says of each target group now: a changed health check, delay or algorithm takes effect. */
+    private void pollTargetGroups() {
+        targetGroupArns.forEach((name, arn) -> {
+            TargetGroupRuntime tg = loadBalancer.targetGroup(name);
+            try {
+                tg.reconfigure(TargetGroupSettings.read(env.aws(), arn, tg.config()));
+            } catch (RuntimeException e) {
+                if (!targetGroupReadFailed) {
+                    targetGroupReadFailed = true;
+                    LOG.warn("Reading target group {} from the ELBv2 API failed; its settings stay as they are: {}", name, e.toString());
+                }
+            }
+        });
     }
 
     /**

@@ -49,11 +49,12 @@ public final class ServiceScheduler {
     private final String name;
     private final String clusterName;
     private final String taskArnPrefix;
-    private final RollingUpdatePolicy policy;
-    private final boolean breakerEnabled;
-    private final boolean breakerRollback;
+    // The service's deployment configuration and grace period: what UpdateService last set (guarded by this).
+    private RollingUpdatePolicy policy;
+    private boolean breakerEnabled;
+    private boolean breakerRollback;
     private final int breakerMinimum;
-    private final Duration gracePeriod;
+    private Duration gracePeriod;
     private final TimeScale scale;
     private final TaskStarter launcher;
     private final TargetGroupRuntime targetGroup;
@@ -122,6 +123,11 @@ public final class ServiceScheduler {
         return List.copyOf(events);
     }
 
+    /** The rolling-update percentages the service deploys by now (its deploymentConfiguration). */
+    public synchronized RollingUpdatePolicy rollingUpdatePolicy() {
+        return policy;
+    }
+
     public synchronized int desiredCount() {
         return desiredCount;
     }
@@ -142,6 +148,17 @@ public final class ServiceScheduler {
             desiredCount = count;
             steady = false;
         }
+    }
+
+    /**
+     * The service's settings as UpdateService last left them: the rolling-update percentages and the
+     * grace period apply from the next tick on, the circuit breaker to deployments started from now on.
+     */
+    synchronized void configure(RollingUpdatePolicy newPolicy, boolean breaker, boolean rollback, int gracePeriodSeconds) {
+        this.policy = newPolicy;
+        this.breakerEnabled = breaker;
+        this.breakerRollback = rollback;
+        this.gracePeriod = scale.real(gracePeriodSeconds);
     }
 
     /** A new PRIMARY deployment (UpdateService with a new task definition, or a forced new deployment). */

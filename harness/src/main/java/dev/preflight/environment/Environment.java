@@ -16,18 +16,23 @@ import java.util.NoSuchElementException;
  * addresses behind them (PostgreSQL for RDS, Redis for ElastiCache). What a scenario talks to.
  */
 public final class Environment implements AutoCloseable {
-    private final Topology topology;
     private final Engines engines;
     private final AwsClients aws;
     private final Outputs outputs = new Outputs();
-    private final Provisioner provisioner;
+    private final PrintStream progress;
+    private volatile Topology topology;
+    private volatile Provisioner provisioner;
+    /** Every topology applied to it, oldest first: destroy goes through all of them (a change may have added resources). */
+    private final java.util.List<Provisioner> applied = new java.util.ArrayList<>();
     private ProvisionResult lastApply;
 
     private Environment(Topology topology, Engines engines, PrintStream progress) {
         this.topology = topology;
         this.engines = engines;
+        this.progress = progress;
         this.aws = new AwsClients(engines.aws(), topology.region());
         this.provisioner = new Provisioner(topology, aws, engines, outputs, progress);
+        this.applied.add(provisioner);
     }
 
     /**
@@ -65,8 +70,46 @@ public final class Environment implements AutoCloseable {
         return lastApply;
     }
 
-    public ProvisionResult destroy() {
-        return provisioner.destroy();
+    /**
+     * Applies a changed topology of the same environment (a pull request's infrastructure change), as
+     * the team's infrastructure pipeline would: what differs is updated in place, and from now on this
+     * is the environment's topology. A service's image stays the one its pipeline deployed.
+     *
+     * @throws IllegalArgumentException if the change is another project or environment (other AWS names)
+     */
+    public synchronized ProvisionResult apply(Topology changed) {
+        if (!changed.naming().prefix().equals(topology.naming().prefix())) {
+            throw new IllegalArgumentException("cannot apply " + changed.naming().prefix() + " to the environment " + topology.naming().prefix()
+                    + ": a change must keep the project and the environment");
+        }
+        Provisioner next = new Provisioner(changed, aws, engines, outputs, progress);
+        topology = changed;
+        provisioner = next;
+        applied.add(next);
+        lastApply = next.apply();
+        return lastApply;
+    }
+
+    /** Destroys what every applied topology created, newest first. */
+    public synchronized ProvisionResult destroy() {
+        ProvisionResult result = null;
+        RuntimeException failure = null;
+        for (int i = applied.size() - 1; i >= 0; i--) {
+            try {
+                ProvisionResult r = applied.get(i).destroy();
+                result = result == null ? r : result;
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return result;
     }
 
     public ProvisionResult lastApply() {

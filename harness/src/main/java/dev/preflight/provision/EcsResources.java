@@ -138,8 +138,8 @@ final class EcsResources implements ResourceKind {
     private String reconcileTaskDefinition(ProvisionContext ctx, String name, EcsService service) {
         EcsClient client = ctx.aws().ecs();
         String family = ctx.naming().of(name);
-        RegisterTaskDefinitionRequest desired = desiredTaskDefinition(ctx, name, service);
         Optional<TaskDefinition> latest = latestActiveRevision(client, family);
+        RegisterTaskDefinitionRequest desired = desiredTaskDefinition(ctx, name, service, deployedImage(ctx, name, service));
         AtomicReference<String> arn = new AtomicReference<>(KNOWN_AFTER_APPLY + " taskDefinition/" + name);
         Runnable register = () -> {
             String registered = client.registerTaskDefinition(desired).taskDefinition().taskDefinitionArn();
@@ -162,7 +162,28 @@ final class EcsResources implements ResourceKind {
         return arn.get();
     }
 
-    private static RegisterTaskDefinitionRequest desiredTaskDefinition(ProvisionContext ctx, String name, EcsService service) {
+    /**
+     * The image the service runs now when a deploy pipeline put it there (a tag of its repository other
+     * than the placeholder): the image is the pipeline's to change, so an apply that changes other
+     * settings registers the new revision with it, as a team's infrastructure code that takes the
+     * running image does, and never rolls the service back to the placeholder.
+     */
+    private static Optional<String> deployedImage(ProvisionContext ctx, String name, EcsService service) {
+        String repository = output(ctx, "ecr", service.image());
+        Optional<String> taskDefinition = findService(ctx.aws().ecs(), ctx.naming().of(ctx.topology().ecs().cluster()), ctx.naming().of(name))
+                .map(Service::taskDefinition);
+        if (!known(repository) || taskDefinition.isEmpty()) {
+            return Optional.empty();
+        }
+        TaskDefinition running = ctx.aws().ecs().describeTaskDefinition(r -> r.taskDefinition(taskDefinition.get())).taskDefinition();
+        return running.containerDefinitions().stream().map(ContainerDefinition::image)
+                .filter(image -> image.startsWith(repository + ":") || image.startsWith(repository + "@"))
+                .filter(image -> !image.equals(repository + ":" + IMAGE_TAG))
+                .findFirst();
+    }
+
+    private static RegisterTaskDefinitionRequest desiredTaskDefinition(ProvisionContext ctx, String name, EcsService service,
+                                                                       Optional<String> deployedImage) {
         String family = ctx.naming().of(name);
         return RegisterTaskDefinitionRequest.builder()
                 .family(family)
@@ -172,17 +193,17 @@ final class EcsResources implements ResourceKind {
                 .memory(String.valueOf(service.memory()))
                 .executionRoleArn(output(ctx, "role", service.executionRole()))
                 .taskRoleArn(service.taskRole() == null ? null : output(ctx, "role", service.taskRole()))
-                .containerDefinitions(desiredContainer(ctx, name, service))
+                .containerDefinitions(desiredContainer(ctx, name, service, deployedImage))
                 .tags(tags(ctx, family))
                 .build();
     }
 
-    private static ContainerDefinition desiredContainer(ProvisionContext ctx, String name, EcsService service) {
+    private static ContainerDefinition desiredContainer(ProvisionContext ctx, String name, EcsService service, Optional<String> deployedImage) {
         Container container = service.container();
         String repository = output(ctx, "ecr", service.image());
         ContainerDefinition.Builder definition = ContainerDefinition.builder()
                 .name(name)
-                .image(known(repository) ? repository + ":" + IMAGE_TAG : repository)
+                .image(deployedImage.orElse(known(repository) ? repository + ":" + IMAGE_TAG : repository))
                 .essential(true)
                 .portMappings(PortMapping.builder().containerPort(container.port()).hostPort(container.port())
                         .protocol(TransportProtocol.TCP).build())

@@ -22,12 +22,6 @@ final class LoadBalancerRules extends ValidationRules {
         }
         if (required(lb.name(), "loadBalancer.name", "name the load balancer, e.g. 'name: web'")) {
             name("loadBalancer.name", lb.name(), "load balancer");
-            String elbName = topology.naming().elbName(lb.name());
-            if (elbName.endsWith("-")) {
-                problem("loadBalancer.name", "the load balancer name '" + elbName
-                                + "' (cut to ELB's 32 characters) ends with a hyphen",
-                        "shorten the name so <project>-<environment>-<name> fits in 32 characters");
-            }
         }
         subnetGroup("loadBalancer", lb.subnets(), 2, "an Application Load Balancer needs subnets in at least two availability zones");
         sameZoneSubnets("loadBalancer.subnets", lb.subnets());
@@ -63,10 +57,7 @@ final class LoadBalancerRules extends ValidationRules {
             String clash = elbNames.putIfAbsent(elbName, entry.getKey());
             if (clash != null) {
                 problem(path, "target groups '" + clash + "' and '" + entry.getKey() + "' get the same AWS name '" + elbName
-                        + "' (ELB names are cut to 32 characters)", "shorten one of the names");
-            } else if (elbName.endsWith("-")) {
-                problem(path, "the target group name '" + elbName + "' (cut to 32 characters) ends with a hyphen",
-                        "shorten the name so <project>-<environment>-<name> fits in 32 characters");
+                        + "' (ELB names are cut to 32 characters)", "rename one of them");
             }
             if (required(group.port(), path + ".port", "give the port targets receive traffic on, e.g. 'port: 8080'")) {
                 port(path + ".port", group.port());

@@ -31,9 +31,18 @@ public record Naming(String project, String environment) {
         return prefix() + "-" + name;
     }
 
-    /** Target group and load balancer names are limited to 32 characters by ELBv2. */
+    /**
+     * Target group and load balancer names: ELBv2 allows 32 characters, letters, digits and inner
+     * hyphens. A longer name keeps its start and ends in a hash of the whole name, so that two long
+     * names (api and admin of one long project) stay apart and none ends in a hyphen.
+     */
     public String elbName(String name) {
         String full = of(name);
-        return full.length() <= 32 ? full : full.substring(0, 32);
+        if (full.length() <= 32) {
+            return full;
+        }
+        String hash = String.format("%08x", full.hashCode());
+        String start = full.substring(0, 32 - hash.length() - 1).replaceAll("-+$", "");
+        return start + "-" + hash;
     }
 }

@@ -65,6 +65,26 @@ class HealthCheckTest {
     }
 
     @Test
+    void aModifiedHealthCheckJudgesTheTargetsAlreadyRegistered() {
+        ApplicationLoadBalancer alb = start(AlbFixtures.single("modify", 60, group("round_robin", 3, 2, "200", 300)));
+        TargetGroupRuntime app = alb.targetGroup("app");
+        TestBackend backend = backend("t1");
+        app.register(backend.target());
+        awaitHealthy(app, "t1");
+
+        // ModifyTargetGroup to a path the target does not serve: the running target fails it.
+        app.reconfigure(app.config().withHealthCheck(app.config().healthCheck().withPath("/status/404")));
+        Await.until("t1 unhealthy under the new check", Duration.ofSeconds(10),
+                () -> app.health().get("t1").state() == TargetState.UNHEALTHY, app::health);
+        assertThat(app.health().get("t1").reason()).isEqualTo("Target.ResponseCodeMismatch");
+        assertThat(app.config().healthCheck().path()).isEqualTo("/status/404");
+
+        // ... and back: it recovers after healthyThreshold passes, as any unhealthy target does.
+        app.reconfigure(app.config().withHealthCheck(app.config().healthCheck().withPath("/health")));
+        awaitHealthy(app, "t1");
+    }
+
+    @Test
     void newTargetIsHealthyAfterOnePassingCheckDespiteHealthyThreshold() {
         // interval 300 s: a second counted check cannot sneak in before the first one is counted
         ApplicationLoadBalancer alb = start(AlbFixtures.single("initial", 60, group(300, "round_robin", 5, 2, "200", 300)));
