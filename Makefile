@@ -4,7 +4,7 @@ MVN ?= mvn -B -ntp
 # What scripts/docker-engine.sh found or started (DOCKER_HOST, Testcontainers' settings), for the commands that use Docker.
 WITH_DOCKER = set -a; if [ -f .preflight/docker-engine.env ]; then . ./.preflight/docker-engine.env; fi; set +a;
 
-.PHONY: setup run test check up deploy down bench clean
+.PHONY: setup run test check up deploy down bench clean cdk plan
 # The Java command line, from the installed modules: $(PREFLIGHT) <command> ...
 PREFLIGHT = java -Dpreflight.topology.dir=fixtures/topology -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli
 
@@ -28,6 +28,17 @@ test: setup
 	@./scripts/docker-engine.sh
 	$(WITH_DOCKER) $(MVN) install
 	$(MVN) -f examples/greeter/pom.xml verify
+
+## cdk: synthesize the CDK fixture (fixtures/cdk/app.js, offline, with node) into fixtures/cdk/cdk.out, after building the images' jars
+cdk: setup
+	$(MVN) -q install -Dmaven.test.skip=true
+	cd fixtures/cdk && CDK_OUTDIR=cdk.out node app.js
+
+## plan: what Preflight makes of a topology (TOPOLOGY=fixtures/cdk/cdk.out, fixtures/cloudformation/reference.yaml, or the YAML folder)
+plan: setup
+	$(MVN) -q install -Dmaven.test.skip=true
+	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	$(PREFLIGHT) plan --env $(ENV) $(if $(TOPOLOGY),--topology $(TOPOLOGY),) $(PLAN_ARGS)
 
 ## up: keep one environment running (ENV=dev|staging|prod) and print how to reach it, until Ctrl-C
 up: setup

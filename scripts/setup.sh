@@ -99,3 +99,15 @@ else
   .venv/bin/pip install --quiet "moto[server]==${MOTO_VERSION}" \
     || { rm -rf .venv; fail "pip could not install moto[server]==${MOTO_VERSION}. Fix: give pip access to PyPI, or install moto 5.2.x yourself and set PREFLIGHT_MOTO_COMMAND=/path/to/moto_server"; }
 fi
+
+# The CDK fixture (fixtures/cdk) is synthesized by its scenarios with node: install its pinned
+# aws-cdk-lib from the lock file once. Without node or npm those scenarios are skipped with the reason.
+if [ -f fixtures/cdk/package-lock.json ] && [ ! -d fixtures/cdk/node_modules ]; then
+  if command -v npm >/dev/null && command -v node >/dev/null; then
+    echo "setup: installing the CDK fixture's aws-cdk-lib (npm ci in fixtures/cdk)"
+    (cd fixtures/cdk && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+      || echo "setup: npm ci in fixtures/cdk failed; the CDK scenarios will try again and say why"
+  else
+    echo "setup: node/npm not found; the CDK scenarios will be skipped. To run them: $(how_to_install 'nodejs npm' 'nodejs npm' node)"
+  fi
+fi

@@ -20,7 +20,10 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--env", defaultValue = "dev", description = "environment to check (default: ${DEFAULT-VALUE})")
     String environment;
 
-    @Option(names = "--topology", description = "the proposed topology folder (default: -Dpreflight.topology.dir, or preflight/ here)")
+    @picocli.CommandLine.Mixin
+    TemplateOptions template;
+
+    @Option(names = "--topology", description = "the proposed topology: a folder, a CloudFormation template or a cdk.out (default: -Dpreflight.topology.dir, or preflight/ here)")
     Path topology;
 
     @Option(names = "--baseline", paramLabel = "DIR|GIT-REF",
@@ -49,6 +52,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        template.apply();
         Gate gate;
         try {
             gate = Gate.of(environment).withTopologyDir(topology).only(only).skip(skip).withParallelism(parallel).forServices(services);

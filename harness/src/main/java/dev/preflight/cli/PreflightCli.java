@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /** The small command line behind {@code make up}, {@code make deploy} and {@code make down}. */
 @Command(name = "preflight", mixinStandardHelpOptions = true,
         description = "Test an AWS application environment on one machine.",
-        subcommands = {UpCommand.class, DeployCommand.class, CheckCommand.class, PreflightCli.Validate.class, PreflightCli.Down.class,
+        subcommands = {UpCommand.class, DeployCommand.class, CheckCommand.class, PlanCommand.class, PreflightCli.Validate.class, PreflightCli.Down.class,
                 PreflightCli.Report.class})
 public final class PreflightCli {
 
@@ -47,11 +47,15 @@ public final class PreflightCli {
         @Option(names = "--env", description = "environment (default: all)")
         String environment;
 
-        @Option(names = "--topology", description = "topology folder (default: -Dpreflight.topology.dir, or preflight/ here)")
+        @Option(names = "--topology", description = "topology folder, CloudFormation template or cdk.out (default: -Dpreflight.topology.dir, or preflight/ here)")
         Path topology;
+
+        @picocli.CommandLine.Mixin
+        TemplateOptions template;
 
         @Override
         public Integer call() {
+            template.apply();
             Path dir = topologyDir(topology);
             List<String> names = environment != null ? List.of(environment) : TopologyLoader.environments(dir);
             int exit = 0;

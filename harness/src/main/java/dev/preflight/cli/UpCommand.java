@@ -40,7 +40,10 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--env", defaultValue = "dev", description = "environment to run (default: ${DEFAULT-VALUE})")
     String environment;
 
-    @Option(names = "--topology", description = "topology folder (default: -Dpreflight.topology.dir, or preflight/ here)")
+    @picocli.CommandLine.Mixin
+    TemplateOptions template;
+
+    @Option(names = "--topology", description = "topology folder, CloudFormation template or cdk.out (default: -Dpreflight.topology.dir, or preflight/ here)")
     Path topology;
 
     @Option(names = "--version", defaultValue = "v1", description = "version of each service's first deploy (default: ${DEFAULT-VALUE})")
@@ -48,6 +51,7 @@ final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        template.apply();
         PrintStream out = System.out;
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         Topology model = RunningEnvironment.of(environment).withTopologyDir(PreflightCli.topologyDir(topology)).topology();

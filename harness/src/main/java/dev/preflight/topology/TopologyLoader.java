@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.preflight.topology.cloudformation.TemplateRead;
+import dev.preflight.topology.cloudformation.TemplateReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +56,9 @@ public final class TopologyLoader {
      * the environment's own overlay, then validates the result.
      */
     public Topology load(Path dir, String environment, List<Overlay> overlays) {
+        if (TemplateReader.isTemplate(dir)) {
+            return loadTemplate(TemplateReader.read(dir, TemplateReader.Options.fromSystem()), environment, overlays);
+        }
         Path baseFile = dir.resolve(BASE_FILE);
         Path overlayFile = dir.resolve(ENVIRONMENTS_DIR).resolve(environment + ".yaml");
         if (!Files.isRegularFile(baseFile)) {
@@ -95,8 +100,43 @@ public final class TopologyLoader {
         return topology;
     }
 
-    /** The environments a folder defines, by overlay file name, sorted. */
+    /**
+     * A CloudFormation template or cdk.out read into the model ({@link TemplateReader}), with
+     * {@code overlays} laid over it, bound and validated like a topology folder; a problem names the
+     * template and the logical id the model path came from.
+     */
+    public Topology loadTemplate(TemplateRead read, String environment, List<Overlay> overlays) {
+        SourceMap sources = new SourceMap(read.template(), read.template(), null);
+        ObjectNode merged = read.tree().deepCopy();
+        List<TopologyException.Problem> shapeProblems = new ArrayList<>();
+        for (Overlay extra : overlays) {
+            ObjectNode tree = parse(extra.source(), extra.text());
+            checkOverlayShape(read.tree(), tree, "", extra.source(), shapeProblems);
+            sources = sources.with(extra.source(), tree);
+            merge(merged, tree);
+        }
+        try {
+            if (!shapeProblems.isEmpty()) {
+                throw new TopologyException(shapeProblems);
+            }
+            Topology topology = bind(merged, environment, sources).withBuildsResolvedAgainst(read.baseDir());
+            List<TopologyException.Problem> problems = new TopologyValidator(topology, sources).validate();
+            if (!problems.isEmpty()) {
+                throw new TopologyException(problems);
+            }
+            return topology;
+        } catch (TopologyException e) {
+            throw new TopologyException(e.problems().stream().map(p -> !p.file().equals(read.template()) || read.originOf(p.path()) == null ? p
+                    : new TopologyException.Problem(p.file(), p.path() + " (from " + read.originOf(p.path()) + ")", p.message(), p.fix()))
+                    .toList());
+        }
+    }
+
+    /** The environments a folder defines, by overlay file name, sorted; a template is one environment, named dev unless given. */
     public static List<String> environments(Path dir) {
+        if (TemplateReader.isTemplate(dir)) {
+            return List.of("dev");
+        }
         Path envDir = dir.resolve(ENVIRONMENTS_DIR);
         if (!Files.isDirectory(envDir)) {
             return List.of();

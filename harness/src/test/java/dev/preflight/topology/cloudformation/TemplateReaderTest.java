@@ -1,0 +1,220 @@
+package dev.preflight.topology.cloudformation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.preflight.topology.Autoscaling;
+import dev.preflight.topology.EcsService;
+import dev.preflight.topology.TargetGroup;
+import dev.preflight.topology.Topology;
+import dev.preflight.topology.TopologyException;
+import dev.preflight.topology.TopologyLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** CloudFormation templates and cdk.out folders read into the model, through the same loader and validator as the YAML. */
+class TemplateReaderTest {
+    private static final Path REFERENCE = locate("fixtures/cloudformation/reference.yaml");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theHandWrittenTemplateReadsAsTheReferenceEnvironment() {
+        Topology cfn = new TopologyLoader().load(REFERENCE, "dev");
+        Topology yaml = new TopologyLoader().load(locate("fixtures/topology"), "dev");
+
+        assertThat(cfn.project()).isEqualTo("reference");
+        assertThat(cfn.ecs().services().keySet()).containsExactlyInAnyOrderElementsOf(yaml.ecs().services().keySet());
+        assertThat(cfn.loadBalancer().targetGroups()).isEqualTo(yaml.loadBalancer().targetGroups());
+        assertThat(cfn.loadBalancer().listener()).isEqualTo(yaml.loadBalancer().listener());
+        assertThat(cfn.network().subnets().keySet()).isEqualTo(yaml.network().subnets().keySet());
+        assertThat(cfn.network().securityGroups()).isEqualTo(yaml.network().securityGroups());
+        for (String name : yaml.ecs().services().keySet()) {
+            EcsService a = cfn.ecs().services().get(name);
+            EcsService b = yaml.ecs().services().get(name);
+            assertThat(a.container()).as(name).isEqualTo(b.container());
+            assertThat(a.deployment()).as(name).isEqualTo(b.deployment());
+            assertThat(List.of(a.cpu(), a.memory(), a.desiredCount(), a.healthCheckGracePeriodSeconds()))
+                    .as(name).isEqualTo(List.of(b.cpu(), b.memory(), b.desiredCount(), b.healthCheckGracePeriodSeconds()));
+            assertThat(a.autoscaling()).as(name).isEqualTo(b.autoscaling());
+            assertThat(List.of(a.image(), a.targetGroup(), a.executionRole(), a.taskRole(), a.subnets(), a.securityGroups()))
+                    .as(name).isEqualTo(List.of(b.image(), b.targetGroup(), b.executionRole(), b.taskRole(), b.subnets(), b.securityGroups()));
+        }
+        assertThat(cfn.rds()).isEqualTo(yaml.rds());
+        assertThat(cfn.elasticache()).isEqualTo(yaml.elasticache());
+        assertThat(cfn.s3()).isEqualTo(yaml.s3());
+        assertThat(cfn.iam().roles().get("api-task").statements()).isEqualTo(yaml.iam().roles().get("api-task").statements());
+        assertThat(cfn.iam().roles().get("admin-task").statements()).isEqualTo(yaml.iam().roles().get("admin-task").statements());
+        assertThat(cfn.ecr().repositories().get("api").build().contextPath()).isEqualTo(yaml.ecr().repositories().get("api").build().contextPath());
+    }
+
+    @Test
+    void parametersMappingsAndConditionsDecideWhatIsRead() {
+        Topology prod = withParameters(Map.of("Stage", "prod", "ApiDesiredCount", "2"), () -> new TopologyLoader().load(REFERENCE, "prod"));
+        assertThat(prod.rds().get("app-db").multiAz()).as("Fn::If on IsProd").isTrue();
+        assertThat(prod.ecs().services().get("api").autoscaling().max()).as("Fn::FindInMap").isEqualTo(6);
+        assertThat(prod.ecs().services().get("api").desiredCount()).isEqualTo(2);
+        assertThat(prod.logs().groups().get("api").retentionInDays()).isEqualTo(30);
+        assertThat(prod.network().subnets().get("private-b").availabilityZone()).as("Fn::Select of Fn::GetAZs").isEqualTo("us-east-1b");
+    }
+
+    @Test
+    void everyResourceHasAFateAndWhatIsNotEmulatedIsListed() {
+        TemplateRead read = TemplateReader.read(REFERENCE, new TemplateReader.Options(null, Map.of(), null));
+        assertThat(read.fates()).hasSize(52);
+        assertThat(read.fates()).filteredOn(f -> f.kind() == ResourceFate.Kind.NOT_EMULATED).extracting(ResourceFate::logicalId)
+                .containsExactlyInAnyOrder("Gateway", "GatewayAttachment");
+        assertThat(read.fates()).filteredOn(f -> f.logicalId().equals("ApiTaskPolicy")).singleElement()
+                .satisfies(f -> assertThat(f.line()).contains("folded into iam.roles.api-task"));
+    }
+
+    @Test
+    void aResourceWhoseConditionIsFalseIsNotCreated() throws IOException {
+        Path t = template("""
+                Parameters: { WithBucket: { Type: String, Default: "no" } }
+                Conditions: { Bucket: !Equals [!Ref WithBucket, "yes"] }
+                Resources:
+                  Media: { Type: AWS::S3::Bucket, Condition: Bucket }
+                  Logs: { Type: AWS::Logs::LogGroup, Properties: { RetentionInDays: !If [Bucket, 7, !Ref "AWS::NoValue"] } }
+                """);
+        TemplateRead read = TemplateReader.read(t, new TemplateReader.Options(null, Map.of(), null));
+        assertThat(read.fates()).filteredOn(f -> f.logicalId().equals("Media")).singleElement()
+                .satisfies(f -> assertThat(f.kind()).isEqualTo(ResourceFate.Kind.CONDITION_FALSE));
+        assertThat(read.tree().path("s3").isMissingNode()).isTrue();
+        assertThat(read.tree().path("logs").path("groups").path("logs").has("retentionInDays")).as("AWS::NoValue removes it").isFalse();
+    }
+
+    @Test
+    void subJoinSelectAndSplitWorkOnTheResourcesOwnValues() throws IOException {
+        Path t = template("""
+                Resources:
+                  Repo: { Type: AWS::ECR::Repository }
+                  Logs:
+                    Type: AWS::Logs::LogGroup
+                    Properties:
+                      LogGroupName: !Join ["-", [!Select [5, !Split [":", !GetAtt Repo.Arn]], !Sub "${AWS::Region}", !Sub "${!Literal}"]]
+                """);
+        TemplateRead read = TemplateReader.read(t, new TemplateReader.Options(null, Map.of(), "eu-west-1"));
+        assertThat(read.tree().path("logs").path("groups").fieldNames().next()).as("an explicit name that is a path keeps its last part").isEqualTo("repo-eu-west-1-literal");
+    }
+
+    @Test
+    void anUnsupportedIntrinsicNamesTheTemplateThePlaceAndTheFix() throws IOException {
+        Path t = template("""
+                Resources:
+                  Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: !Cidr ["10.0.0.0/16", 2, 8] } }
+                """);
+        assertThatThrownBy(() -> new TopologyLoader().load(t, "dev")).isInstanceOf(TopologyException.class)
+                .hasMessageContaining(t.toString())
+                .hasMessageContaining("Resources.Vpc.Properties.CidrBlock.Fn::Cidr")
+                .hasMessageContaining("the intrinsic function Fn::Cidr is not supported")
+                .hasMessageContaining("Fix: use one of");
+    }
+
+    @Test
+    void aMissingParameterSaysHowToGiveIt() throws IOException {
+        Path t = template("""
+                Parameters: { Cidr: { Type: String } }
+                Resources:
+                  Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: !Ref Cidr } }
+                """);
+        assertThatThrownBy(() -> new TopologyLoader().load(t, "dev")).isInstanceOf(TopologyException.class)
+                .hasMessageContaining("Parameters.Cidr: no value for the parameter (it has no Default)")
+                .hasMessageContaining("--parameter Cidr=VALUE");
+        TemplateRead given = TemplateReader.read(t, new TemplateReader.Options(null, Map.of("Cidr", "10.9.0.0/16"), null));
+        assertThat(given.tree().path("network").path("vpc").path("cidr").asText()).isEqualTo("10.9.0.0/16");
+        assertThatThrownBy(() -> TemplateReader.read(t, new TemplateReader.Options(null, Map.of("Cidr", "10.9.0.0/16", "Cidrr", "x"), null)))
+                .hasMessageContaining("the template has no parameter 'Cidrr'");
+    }
+
+    @Test
+    void aPropertyCloudFormationDoesNotHaveIsATypoWithItsNearestName() throws IOException {
+        Path t = template("""
+                Resources:
+                  Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlok: 10.0.0.0/16 } }
+                """);
+        assertThatThrownBy(() -> new TopologyLoader().load(t, "dev")).isInstanceOf(TopologyException.class)
+                .hasMessageContaining("Resources.Vpc.Properties.CidrBlok: AWS::EC2::VPC has no property 'CidrBlok'")
+                .hasMessageContaining("did you mean 'CidrBlock'?");
+    }
+
+    @Test
+    void aRefToNothingAndADependsOnNothingAreNamed() throws IOException {
+        Path ref = template("""
+                Resources:
+                  Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: !Ref Nowhere } }
+                """);
+        assertThatThrownBy(() -> new TopologyLoader().load(ref, "dev")).hasMessageContaining("Resources.Vpc.Properties.CidrBlock.Ref: 'Nowhere'");
+        Path depends = template("""
+                Resources:
+                  Vpc: { Type: AWS::EC2::VPC, DependsOn: Gatway, Properties: { CidrBlock: 10.0.0.0/16 } }
+                """);
+        assertThatThrownBy(() -> new TopologyLoader().load(depends, "dev")).hasMessageContaining("Resources.Vpc.DependsOn: depends on 'Gatway'");
+    }
+
+    @Test
+    void theValidatorsMessagesNameTheLogicalId() throws IOException {
+        String text = Files.readString(REFERENCE).replace("MinCapacity: 1\n      MaxCapacity: !FindInMap [StageSizes, !Ref Stage, ApiMax]",
+                "MinCapacity: 5\n      MaxCapacity: 2");
+        Path broken = dir.resolve("broken.yaml");
+        Files.writeString(broken, text);
+        assertThatThrownBy(() -> new TopologyLoader().load(broken, "dev")).isInstanceOf(TopologyException.class)
+                .hasMessageContaining(broken.toString())
+                .hasMessageContaining("ecs.services.api.autoscaling")
+                .hasMessageContaining("(from ApiScaling)");
+    }
+
+    @Test
+    void aCdkOutWithSeveralStacksNeedsOneChosenAndImportsAcrossThem() throws IOException {
+        Path out = dir.resolve("cdk.out");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("manifest.json"), """
+                {"version": "55.0.0", "artifacts": {
+                  "Network": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "Network.template.json"}},
+                  "App": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "App.template.json"}}}}
+                """);
+        Files.writeString(out.resolve("Network.template.json"), """
+                {"Resources": {"Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.7.0.0/16"}}},
+                 "Outputs": {"VpcId": {"Value": {"Ref": "Vpc"}, "Export": {"Name": "network-vpc"}}}}
+                """);
+        Files.writeString(out.resolve("App.template.json"), """
+                {"Resources": {"A": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Fn::ImportValue": "network-vpc"},
+                   "CidrBlock": "10.7.1.0/24", "AvailabilityZone": "us-east-1a"}}}}
+                """);
+        assertThatThrownBy(() -> TemplateReader.read(out, new TemplateReader.Options(null, Map.of(), null)))
+                .hasMessageContaining("the cdk.out holds several stacks [Network, App]").hasMessageContaining("--stack NAME");
+        TemplateRead app = TemplateReader.read(out, new TemplateReader.Options("App", Map.of(), null));
+        assertThat(app.tree().path("network").path("vpc").path("cidr").asText()).as("the exporting stack is read with it").isEqualTo("10.7.0.0/16");
+        assertThat(app.tree().path("network").path("subnets").has("a")).isTrue();
+    }
+
+    private Path template(String yaml) throws IOException {
+        Path file = Files.createTempFile(dir, "template-", ".yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static <T> T withParameters(Map<String, String> parameters, java.util.function.Supplier<T> body) {
+        System.setProperty(TemplateReader.Options.PARAMETERS_PROPERTY, String.join(",",
+                parameters.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+        try {
+            return body.get();
+        } finally {
+            System.clearProperty(TemplateReader.Options.PARAMETERS_PROPERTY);
+        }
+    }
+
+    private static Path locate(String relative) {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve(relative))) {
+            p = p.getParent();
+        }
+        return p == null ? Path.of(relative) : p.resolve(relative);
+    }
+}
