@@ -36,20 +36,20 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupA
  * holds with what the topology declares; also checks the real databases and caches behind RDS and
  * ElastiCache.
  */
-final class DeclaredStateCheck {
+public final class DeclaredStateCheck {
     private final Environment env;
     private final Topology topology;
     private final Naming naming;
     private final AwsClients aws;
 
-    DeclaredStateCheck(Environment env) {
+    public DeclaredStateCheck(Environment env) {
         this.env = env;
         this.topology = env.topology();
         this.naming = topology.naming();
         this.aws = env.aws();
     }
 
-    void assertMatchesTopology() {
+    public void assertMatchesTopology() {
         network();
         ecr();
         logs();
