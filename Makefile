@@ -20,6 +20,7 @@ run: setup
 ## check: the gate on the reference environment (ENV=dev; CHECK_ARGS="--service api --only static,cutover" and so on); exit 0 safe, 1 not, 2 could not run
 check: setup
 	$(MVN) -q install -Dmaven.test.skip=true
+	@$(SYNTH_CDK)
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 	$(WITH_DOCKER) $(PREFLIGHT) check --env $(ENV) --report target/preflight-check $(CHECK_ARGS)
 
@@ -29,14 +30,18 @@ test: setup
 	$(WITH_DOCKER) $(MVN) install
 	$(MVN) -f examples/greeter/pom.xml verify
 
+# The CDK fixture synthesized again (offline, 2 s) after the build, so that its image assets hold the jars just built; skipped without node.
+SYNTH_CDK = if command -v node >/dev/null && [ -d fixtures/cdk/node_modules ]; then (cd fixtures/cdk && CDK_OUTDIR=cdk.out node app.js); fi
+
 ## cdk: synthesize the CDK fixture (fixtures/cdk/app.js, offline, with node) into fixtures/cdk/cdk.out, after building the images' jars
 cdk: setup
 	$(MVN) -q install -Dmaven.test.skip=true
-	cd fixtures/cdk && CDK_OUTDIR=cdk.out node app.js
+	@$(SYNTH_CDK)
 
 ## plan: what Preflight makes of a topology (TOPOLOGY=fixtures/cdk/cdk.out, fixtures/cloudformation/reference.yaml, or the YAML folder)
 plan: setup
 	$(MVN) -q install -Dmaven.test.skip=true
+	@$(SYNTH_CDK)
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 	$(PREFLIGHT) plan --env $(ENV) $(if $(TOPOLOGY),--topology $(TOPOLOGY),) $(PLAN_ARGS)
 

@@ -734,11 +734,21 @@ final class TemplateMapper {
         if (asset.isPresent()) {
             return assetRepository(asset.get(), service);
         }
-        return ids.logicalIn(uri).filter(l -> types.get(l).equals("AWS::ECR::Repository")).map(this::name)
+        return ids.logicalIn(uri).filter(l -> types.get(l).equals("AWS::ECR::Repository")).or(() -> repositoryNamed(uri)).map(this::name)
                 .orElseThrow(() -> new TemplateProblem(where(tdId) + ".ContainerDefinitions[0].Image", "image '" + uri
                         + "' is neither a CDK asset nor in an ECR repository of the template: Preflight builds every image from its Dockerfile",
                         "use ContainerImage.fromAsset(...) in CDK, or an ECR repository of the stack with Metadata {preflight: {build: {dockerfile,"
                                 + " context}}}"));
+    }
+
+    /** The repository an ECR image URI names by its RepositoryName ({@code ContainerImage.fromRegistry("<account>.dkr.ecr.<region>.amazonaws.com/api:v1")}). */
+    private Optional<String> repositoryNamed(String uri) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^[0-9]+\\.dkr\\.ecr\\.[^/]+/([^:@]+)[:@].*").matcher(uri);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        return types.entrySet().stream().filter(e -> e.getValue().equals("AWS::ECR::Repository")
+                && m.group(1).equals(properties.get(e.getKey()).path("RepositoryName").asText())).map(Map.Entry::getKey).findFirst();
     }
 
     private ObjectNode container(String tdId, JsonNode c, List<String> notes) {

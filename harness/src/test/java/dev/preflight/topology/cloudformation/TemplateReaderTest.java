@@ -118,6 +118,21 @@ class TemplateReaderTest {
     }
 
     @Test
+    void anImageUriNamingARepositoryOfTheStackResolvesToItAndAnyOtherImageIsRefused() throws IOException {
+        String text = reference().replace("Image: !Sub \"${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/${ApiRepository}:latest\"",
+                "Image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:v7");
+        Path fromRegistry = dir.resolve("from-registry.yaml");
+        Files.writeString(fromRegistry, text);
+        assertThat(new TopologyLoader().load(fromRegistry, "dev").ecs().services().get("api").image()).isEqualTo("api");
+
+        Path publicImage = dir.resolve("public-image.yaml");
+        Files.writeString(publicImage, text.replace("123456789012.dkr.ecr.us-east-1.amazonaws.com/api:v7", "nginx:1.27"));
+        assertThatThrownBy(() -> new TopologyLoader().load(publicImage, "dev"))
+                .hasMessageContaining("Resources.ApiTaskDefinition.Properties.ContainerDefinitions[0].Image")
+                .hasMessageContaining("image 'nginx:1.27' is neither a CDK asset nor in an ECR repository of the template");
+    }
+
+    @Test
     void aMissingParameterSaysHowToGiveIt() throws IOException {
         Path t = template("""
                 Parameters: { Cidr: { Type: String } }
@@ -160,7 +175,7 @@ class TemplateReaderTest {
 
     @Test
     void theValidatorsMessagesNameTheLogicalId() throws IOException {
-        String text = Files.readString(REFERENCE).replace("MinCapacity: 1\n      MaxCapacity: !FindInMap [StageSizes, !Ref Stage, ApiMax]",
+        String text = reference().replace("MinCapacity: 1\n      MaxCapacity: !FindInMap [StageSizes, !Ref Stage, ApiMax]",
                 "MinCapacity: 5\n      MaxCapacity: 2");
         Path broken = dir.resolve("broken.yaml");
         Files.writeString(broken, text);
@@ -192,6 +207,11 @@ class TemplateReaderTest {
         TemplateRead app = TemplateReader.read(out, new TemplateReader.Options("App", Map.of(), null));
         assertThat(app.tree().path("network").path("vpc").path("cidr").asText()).as("the exporting stack is read with it").isEqualTo("10.7.0.0/16");
         assertThat(app.tree().path("network").path("subnets").has("a")).isTrue();
+    }
+
+    /** The reference template's text, its build contexts absolute so that a changed copy can live elsewhere. */
+    private static String reference() throws IOException {
+        return Files.readString(REFERENCE).replace("context: ../", "context: " + REFERENCE.getParent().getParent() + "/");
     }
 
     private Path template(String yaml) throws IOException {
