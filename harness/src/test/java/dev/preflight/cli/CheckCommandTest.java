@@ -2,9 +2,6 @@ package dev.preflight.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,30 +12,13 @@ class CheckCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run check(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            String[] all = new String[args.length + 1];
-            all[0] = "check";
-            System.arraycopy(args, 0, all, 1, args.length);
-            return new Run(PreflightCli.execute(all), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static CliRun check(String... args) {
+        return CliRun.of("check", args);
     }
 
     @Test
     void aFolderWithoutATopologyExitsTwoNamingTheFile() {
-        Run run = check("--topology", dir.toString());
+        CliRun run = check("--topology", dir.toString());
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains(dir.resolve("base.yaml").toString()).contains("file not found").contains("base.yaml");
         assertThat(run.out()).doesNotContain("starting the engines");
@@ -50,14 +30,14 @@ class CheckCommandTest {
         Files.createDirectories(topology.resolve("environments"));
         Files.writeString(topology.resolve("base.yaml"), "project: shop\nregion: eu-west-1\necs: {cluster: main, servces: {}}\n");
         Files.writeString(topology.resolve("environments/dev.yaml"), "");
-        Run run = check("--topology", topology.toString());
+        CliRun run = check("--topology", topology.toString());
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("base.yaml").contains("servces").contains("did you mean 'services'");
     }
 
     @Test
     void anUnknownCheckExitsTwoListingTheKnownOnes() {
-        Run run = check("--topology", Path.of("../fixtures/topology").toString(), "--only", "cutovr");
+        CliRun run = check("--topology", Path.of("../fixtures/topology").toString(), "--only", "cutovr");
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("unknown check 'cutovr'").contains("cutover").contains("bad-release");
     }
@@ -65,21 +45,21 @@ class CheckCommandTest {
     @Test
     void noTopologyFolderAtAllExitsTwoNamingTheFix() {
         // The harness module has no preflight/ folder and none is given.
-        Run run = check();
+        CliRun run = check();
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("No topology folder").contains("preflight.topology.dir");
     }
 
     @Test
     void anUnknownServiceExitsTwo() {
-        Run run = check("--topology", Path.of("../fixtures/topology").toString(), "--service", "billing", "--only", "static");
+        CliRun run = check("--topology", Path.of("../fixtures/topology").toString(), "--service", "billing", "--only", "static");
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("no ECS service [billing]").contains("api");
     }
 
     @Test
     void aBaselineThatIsNeitherAFolderNorARefExitsTwo() {
-        Run run = check("--topology", Path.of("../fixtures/topology").toString(), "--baseline", "no-such-ref-anywhere", "--only", "static");
+        CliRun run = check("--topology", Path.of("../fixtures/topology").toString(), "--baseline", "no-such-ref-anywhere", "--only", "static");
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("cannot use 'no-such-ref-anywhere' as the baseline");
     }
