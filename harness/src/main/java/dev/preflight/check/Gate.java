@@ -203,7 +203,9 @@ public final class Gate {
                     List.of(), Duration.between(start, Instant.now()));
         }
         if (selected("static")) {
-            StaticRules.ofTopology(proposed).stream().filter(v -> checked(v.service()) && !skippedBy(proposed, v.service(), "static"))
+            // Rules of the environment as a whole (least privilege) stand for every service checked.
+            StaticRules.ofTopology(proposed).stream().filter(v -> v.service().equals(Verdict.ENVIRONMENT)
+                            || checked(v.service()) && !skippedBy(proposed, v.service(), "static"))
                     .forEach(verdicts::add);
         }
         try (Baseline base = baseline == null ? null : Baseline.resolve(baseline, dir())) {

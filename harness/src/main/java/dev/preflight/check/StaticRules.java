@@ -30,7 +30,10 @@ public final class StaticRules {
     private StaticRules() {
     }
 
-    /** The rules that need nothing but the topology: what `preflight validate` and the gate's first step report. */
+    /**
+     * The rules that need nothing but the topology: what `preflight validate` and the gate's first step
+     * report; least privilege ({@link LeastPrivilegeRules}) is judged for the environment's roles as a whole.
+     */
     public static List<Verdict> ofTopology(Topology topology) {
         List<Verdict> verdicts = new ArrayList<>();
         for (Map.Entry<String, EcsService> e : topology.ecs().services().entrySet()) {
@@ -56,6 +59,7 @@ public final class StaticRules {
             verdicts.add(deploymentProgress(name, service));
             verdicts.add(autoscalingMax(name, service));
         }
+        verdicts.addAll(LeastPrivilegeRules.of(topology));
         return verdicts;
     }
 

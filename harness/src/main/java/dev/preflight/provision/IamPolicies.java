@@ -20,10 +20,13 @@ final class IamPolicies {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Naming naming;
+    /** The ECS cluster's logical name: a service ARN names it. */
+    private final String cluster;
     private final String account;
     private final String region;
 
-    IamPolicies(Naming naming, String account, String region) {
+    IamPolicies(Naming naming, String account, String region, String cluster) {
+        this.cluster = cluster;
         this.naming = naming;
         this.account = account;
         this.region = region;
@@ -79,6 +82,7 @@ final class IamPolicies {
                         : "arn:aws:s3:::" + naming.bucket(name.substring(0, slash)) + name.substring(slash);
             }
             case "role" -> "arn:aws:iam::" + account + ":role/" + naming.of(name);
+            case "ecs" -> "arn:aws:ecs:" + region + ":" + account + ":service/" + naming.of(cluster) + "/" + naming.of(name);
             default -> throw new IllegalArgumentException("Unknown resource reference " + reference);
         };
     }

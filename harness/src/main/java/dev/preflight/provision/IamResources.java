@@ -26,7 +26,7 @@ final class IamResources implements ResourceKind {
             return;
         }
         IamClient iam = ctx.aws().iam();
-        IamPolicies policies = new IamPolicies(ctx.naming(), ctx.accountId(), ctx.region());
+        IamPolicies policies = new IamPolicies(ctx.naming(), ctx.accountId(), ctx.region(), ctx.topology().ecs() == null ? "cluster" : ctx.topology().ecs().cluster());
         if (roles.values().stream().anyMatch(r -> r.trust() != null && r.trust().githubOidc() != null)) {
             reconcileOidcProvider(ctx, iam, policies);
         }
@@ -124,7 +124,7 @@ final class IamResources implements ResourceKind {
             ctx.outputs().remove("role", name);
         }
         // The provider is shared by every environment of the account: remove it with the last user.
-        IamPolicies policies = new IamPolicies(ctx.naming(), ctx.accountId(), ctx.region());
+        IamPolicies policies = new IamPolicies(ctx.naming(), ctx.accountId(), ctx.region(), ctx.topology().ecs() == null ? "cluster" : ctx.topology().ecs().cluster());
         String arn = policies.oidcProviderArn();
         boolean exists = iam.listOpenIDConnectProviders().openIDConnectProviderList().stream().anyMatch(p -> p.arn().equals(arn));
         boolean stillUsed = iam.listRoles().roles().stream().anyMatch(r -> r.assumeRolePolicyDocument() != null

@@ -111,6 +111,7 @@ final class IamRules extends ValidationRules {
             case "logs" -> reference(path, name, "log group", topology.logs().groups().keySet(), "logs.groups");
             case "secret" -> reference(path, name, "secret", topology.secrets().keySet(), "secrets");
             case "role" -> reference(path, name, "role", topology.iam().roles().keySet(), "iam.roles");
+            case "ecs" -> reference(path, name, "ECS service", topology.ecs().services().keySet(), "ecs.services");
             case "s3" -> {
                 int slash = name.indexOf('/');
                 String bucket = slash < 0 ? name : name.substring(0, slash);

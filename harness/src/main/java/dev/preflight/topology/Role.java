@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * An IAM role with one inline policy built from its statements. Resources name topology objects
- * ({@code ecr:api}, {@code logs:api}, {@code secret:app-key}, {@code s3:media/*}, {@code role:x}) or
+ * ({@code ecr:api}, {@code logs:api}, {@code secret:app-key}, {@code s3:media/*}, {@code ecs:api}, {@code role:x}) or
  * {@code *}; the provisioner turns them into ARNs.
  */
 public record Role(String description, Trust trust, List<PolicyStatement> statements) {

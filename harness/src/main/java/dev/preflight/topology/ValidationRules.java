@@ -46,7 +46,7 @@ abstract class ValidationRules {
     static final String PLACEHOLDER_FORMS =
             "${elasticache.<id>.url}, ${s3.<id>.bucket}, ${rds.<id>.address} or ${rds.<id>.port}";
     static final String RESOURCE_FORMS =
-            "'*', 'ecr:<repository>', 'logs:<group>', 'secret:<name>', 's3:<bucket>', 's3:<bucket>/<key-pattern>' or 'role:<role>'";
+            "'*', 'ecr:<repository>', 'logs:<group>', 'secret:<name>', 's3:<bucket>', 's3:<bucket>/<key-pattern>', 'ecs:<service>' or 'role:<role>'";
     static final int POSTGRES_PORT = 5432;
     static final int REDIS_PORT = 6379;
 

@@ -422,7 +422,13 @@ final class TemplateMapper {
         putText(r, "description", text(id, "Description"));
         String service = null;
         for (JsonNode statement : props.path("AssumeRolePolicyDocument").path("Statement")) {
-            JsonNode principal = statement.path("Principal").path("Service");
+            JsonNode who = statement.path("Principal");
+            if ("*".equals(who.asText(null)) || "*".equals(who.path("AWS").asText(null))) {
+                throw new TemplateProblem(where(id) + ".AssumeRolePolicyDocument", "the trust policy lets any principal assume the role"
+                        + " (Principal '*'): anyone in any AWS account can take its permissions",
+                        "trust the service that uses it (Principal: {Service: ecs-tasks.amazonaws.com}) or one account's role");
+            }
+            JsonNode principal = who.path("Service");
             if (principal.isTextual()) {
                 service = principal.asText();
             } else if (principal.isArray() && principal.size() > 0) {
@@ -548,6 +554,7 @@ final class TemplateMapper {
                         case "AWS::SecretsManager::Secret" -> Optional.of("secret:" + n);
                         case "AWS::S3::Bucket" -> Optional.of("s3:" + n + rest);
                         case "AWS::IAM::Role" -> Optional.of("role:" + n);
+                        case "AWS::ECS::Service" -> Optional.of("ecs:" + n);
                         default -> Optional.<String>empty();
                     };
                 }).map(List::of).orElse(List.of());

@@ -133,6 +133,19 @@ class TemplateReaderTest {
     }
 
     @Test
+    void aTrustPolicyOpenToAnyPrincipalIsRefused() throws IOException {
+        Path t = template("""
+                Resources:
+                  Open:
+                    Type: AWS::IAM::Role
+                    Properties:
+                      AssumeRolePolicyDocument: { Statement: [{ Effect: Allow, Principal: { AWS: "*" }, Action: sts:AssumeRole }] }
+                """);
+        assertThatThrownBy(() -> TemplateReader.read(t, new TemplateReader.Options(null, Map.of(), null)))
+                .hasMessageContaining("Resources.Open.Properties.AssumeRolePolicyDocument: the trust policy lets any principal assume the role");
+    }
+
+    @Test
     void aMissingParameterSaysHowToGiveIt() throws IOException {
         Path t = template("""
                 Parameters: { Cidr: { Type: String } }
