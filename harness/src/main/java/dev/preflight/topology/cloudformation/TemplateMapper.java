@@ -440,7 +440,7 @@ final class TemplateMapper {
         if (service != null) {
             r.putObject("trust").put("service", service);
         } else {
-            githubTrust(props.path("AssumeRolePolicyDocument"), notes).ifPresent(oidc -> r.putObject("trust").set("githubOidc", oidc));
+            githubTrust(id, props.path("AssumeRolePolicyDocument"), notes).ifPresent(oidc -> r.putObject("trust").set("githubOidc", oidc));
         }
         JsonNode policies = props.path("Policies");
         for (int i = 0; i < policies.size(); i++) {
@@ -455,25 +455,56 @@ final class TemplateMapper {
         mapped(id, "iam.roles." + name(id), notes.isEmpty() ? null : String.join("; ", notes));
     }
 
-    /** A trust in GitHub's OIDC tokens ({@code sub} = repo:ORG/REPO:ref:refs/heads/BRANCH or :environment:NAME) as the model's githubOidc. */
-    private static Optional<ObjectNode> githubTrust(JsonNode document, List<String> notes) {
+    /**
+     * A trust in GitHub's OIDC tokens as the model's githubOidc ({@code sub} = repo:ORG/REPO:ref:refs/heads/BRANCH
+     * or :environment:NAME). A trust that AWS would accept but that lets others in is refused, as the
+     * checkers do: a provider that is not GitHub's, no {@code aud} condition, no {@code sub} condition, a
+     * wildcard subject (any repository, any branch, pull requests of forks).
+     */
+    private Optional<ObjectNode> githubTrust(String id, JsonNode document, List<String> notes) {
+        String where = where(id) + ".AssumeRolePolicyDocument";
         for (JsonNode statement : document.path("Statement")) {
             if (!statement.path("Principal").has("Federated")) {
                 continue;
             }
-            for (String operator : List.of("StringEquals", "StringLike")) {
-                JsonNode sub = statement.path("Condition").path(operator).path("token.actions.githubusercontent.com:sub");
-                String value = sub.isArray() ? sub.path(0).asText() : sub.asText("");
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("repo:([^:]+):(ref:refs/heads/|environment:)(.+)").matcher(value);
-                if (m.matches()) {
-                    ObjectNode oidc = NODES.objectNode().put("repository", m.group(1));
-                    oidc.put(m.group(2).startsWith("ref") ? "branch" : "environment", m.group(3));
-                    if (sub.isArray() && sub.size() > 1) {
-                        notes.add("only the first of its GitHub subjects " + sub + " is read");
-                    }
-                    return Optional.of(oidc);
-                }
+            String provider = statement.path("Principal").path("Federated").asText();
+            String url = ids.logicalOf(provider).filter(l -> types.get(l).equals("AWS::IAM::OIDCProvider"))
+                    .map(l -> properties.get(l).path("Url").asText()).orElse(provider);
+            if (!url.contains("token.actions.githubusercontent.com")) {
+                throw new TemplateProblem(where, "the role trusts OIDC tokens of '" + url + "', not GitHub's",
+                        "trust the provider https://token.actions.githubusercontent.com");
             }
+            JsonNode conditions = statement.path("Condition");
+            String aud = conditions.path("StringEquals").path("token.actions.githubusercontent.com:aud").asText("");
+            if (!aud.equals("sts.amazonaws.com")) {
+                throw new TemplateProblem(where, "the GitHub trust does not check the token's audience (aud)",
+                        "add Condition StringEquals token.actions.githubusercontent.com:aud: sts.amazonaws.com");
+            }
+            JsonNode sub = conditions.path("StringEquals").path("token.actions.githubusercontent.com:sub");
+            if (sub.isMissingNode()) {
+                sub = conditions.path("StringLike").path("token.actions.githubusercontent.com:sub");
+            }
+            if (sub.isMissingNode()) {
+                throw new TemplateProblem(where, "the GitHub trust does not check the token's subject (sub): every repository on GitHub"
+                        + " can assume the role", "add Condition StringEquals token.actions.githubusercontent.com:sub:"
+                        + " repo:OWNER/REPO:ref:refs/heads/main (or :environment:NAME)");
+            }
+            String value = sub.isArray() ? sub.path(0).asText() : sub.asText("");
+            if (value.contains("*") || value.contains("?")) {
+                throw new TemplateProblem(where, "the GitHub trust's subject '" + value + "' has a wildcard: other repositories, branches or"
+                        + " pull requests can assume the role", "name one repository and one branch or environment: repo:OWNER/REPO:ref:refs/heads/main");
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("repo:([^:]+):(ref:refs/heads/|environment:)(.+)").matcher(value);
+            if (!m.matches()) {
+                throw new TemplateProblem(where, "the GitHub trust's subject '" + value + "' is not a branch or an environment of one repository",
+                        "use repo:OWNER/REPO:ref:refs/heads/BRANCH or repo:OWNER/REPO:environment:NAME");
+            }
+            ObjectNode oidc = NODES.objectNode().put("repository", m.group(1));
+            oidc.put(m.group(2).startsWith("ref") ? "branch" : "environment", m.group(3));
+            if (sub.isArray() && sub.size() > 1) {
+                notes.add("only the first of its GitHub subjects " + sub + " is read");
+            }
+            return Optional.of(oidc);
         }
         return Optional.empty();
     }

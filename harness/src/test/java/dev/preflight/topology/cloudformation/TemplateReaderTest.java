@@ -146,6 +146,37 @@ class TemplateReaderTest {
     }
 
     @Test
+    void aGithubTrustThatLetsOthersInIsRefused() throws IOException {
+        String role = """
+                Resources:
+                  Deploy:
+                    Type: AWS::IAM::Role
+                    Properties:
+                      AssumeRolePolicyDocument:
+                        Statement:
+                          - Effect: Allow
+                            Principal: { Federated: !Sub "arn:aws:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com" }
+                            Action: sts:AssumeRoleWithWebIdentity
+                            Condition: %s
+                """;
+        Map<String, String> cases = Map.of(
+                "{ StringEquals: { token.actions.githubusercontent.com:sub: 'repo:acme/shop:ref:refs/heads/main' } }", "does not check the token's audience",
+                "{ StringEquals: { token.actions.githubusercontent.com:aud: sts.amazonaws.com } }", "does not check the token's subject",
+                "{ StringEquals: { token.actions.githubusercontent.com:aud: sts.amazonaws.com }, StringLike: { token.actions.githubusercontent.com:sub: 'repo:acme/*' } }",
+                "has a wildcard");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Path t = template(role.formatted(c.getKey()));
+            assertThatThrownBy(() -> TemplateReader.read(t, new TemplateReader.Options(null, Map.of(), null))).as(c.getKey())
+                    .hasMessageContaining("Resources.Deploy.Properties.AssumeRolePolicyDocument").hasMessageContaining(c.getValue());
+        }
+        Path good = template(role.formatted("{ StringEquals: { token.actions.githubusercontent.com:aud: sts.amazonaws.com,"
+                + " token.actions.githubusercontent.com:sub: 'repo:acme/shop:environment:prod' } }"));
+        TemplateRead read = TemplateReader.read(good, new TemplateReader.Options(null, Map.of(), null));
+        assertThat(read.tree().path("iam").path("roles").path("deploy").path("trust").path("githubOidc").toString())
+                .isEqualTo("{\"repository\":\"acme/shop\",\"environment\":\"prod\"}");
+    }
+
+    @Test
     void aMissingParameterSaysHowToGiveIt() throws IOException {
         Path t = template("""
                 Parameters: { Cidr: { Type: String } }
