@@ -4,7 +4,7 @@ MVN ?= mvn -B -ntp
 # What scripts/docker-engine.sh found or started (DOCKER_HOST, Testcontainers' settings), for the commands that use Docker.
 WITH_DOCKER = set -a; if [ -f .preflight/docker-engine.env ]; then . ./.preflight/docker-engine.env; fi; set +a;
 
-.PHONY: setup run test check up deploy down bench clean cdk plan
+.PHONY: setup run test check up deploy down bench clean cdk plan diff
 # The Java command line, from the installed modules: $(PREFLIGHT) <command> ...
 PREFLIGHT = java -Dpreflight.topology.dir=fixtures/topology -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli
 
@@ -44,6 +44,12 @@ plan: setup
 	@$(SYNTH_CDK)
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 	$(PREFLIGHT) plan --env $(ENV) $(if $(TOPOLOGY),--topology $(TOPOLOGY),) $(PLAN_ARGS)
+
+## diff: what differs between two environments (A=dev B=prod); exit 1 when a difference breaks parity
+diff: setup
+	$(MVN) -q install -Dmaven.test.skip=true
+	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	$(PREFLIGHT) diff $(or $(A),dev) $(or $(B),prod)
 
 ## up: keep one environment running (ENV=dev|staging|prod) and print how to reach it, until Ctrl-C
 up: setup
