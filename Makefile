@@ -4,7 +4,7 @@ MVN ?= mvn -B -ntp
 # What scripts/docker-engine.sh found or started (DOCKER_HOST, Testcontainers' settings), for the commands that use Docker.
 WITH_DOCKER = set -a; if [ -f .preflight/docker-engine.env ]; then . ./.preflight/docker-engine.env; fi; set +a;
 
-.PHONY: setup run test check up deploy down bench clean cdk plan diff
+.PHONY: setup run test check up deploy down bench clean cdk plan diff drift apply
 # The Java command line, from the installed modules: $(PREFLIGHT) <command> ...
 PREFLIGHT = java -Dpreflight.topology.dir=fixtures/topology -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli
 
@@ -61,6 +61,16 @@ up: setup
 deploy:
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 	java -Dpreflight.topology.dir=fixtures/topology -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli deploy $(SERVICE) --env $(ENV) $(if $(VERSION),--version $(VERSION),)
+
+## drift: what was changed by hand in the running `make up` (ENV=dev) against its topology; exit 1 when something drifted
+drift:
+	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	$(PREFLIGHT) plan --live --env $(ENV)
+
+## apply: put the running `make up` (ENV=dev) back to its topology
+apply:
+	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	$(PREFLIGHT) apply --env $(ENV)
 
 ## bench: ten rolling deploys under load (any failed request fails it), the load balancer against nginx
 bench: setup

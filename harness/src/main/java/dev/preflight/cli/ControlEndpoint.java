@@ -18,9 +18,10 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 
 /**
- * The running {@code preflight up}'s own door for {@code preflight deploy}: one POST
- * {@code /deploy?service=api&version=v2} runs the deploy pipeline in the process that owns the
- * runtime, and answers the result as JSON. Listens on 127.0.0.1 only; its address is written to a
+ * The running {@code preflight up}'s own door for {@code preflight deploy}, {@code plan --live} and
+ * {@code apply}: one POST {@code /deploy?service=api&version=v2} runs the deploy pipeline in the process
+ * that owns the runtime; GET {@code /plan} compares the topology with what the AWS engine holds now
+ * (drift, attribute by attribute); POST {@code /apply} puts it back. Each answers as JSON. Listens on 127.0.0.1 only; its address is written to a
  * state file per environment, so a second terminal finds it.
  */
 final class ControlEndpoint implements AutoCloseable {
@@ -65,10 +66,24 @@ final class ControlEndpoint implements AutoCloseable {
                         answer.put("reason", result.reason());
                         answer.put("seconds", result.duration().toMillis() / 1000.0);
                     }
-                    byte[] body = JSON.writeValueAsBytes(answer);
-                    exchange.getResponseHeaders().add("Content-Type", "application/json");
-                    exchange.sendResponseHeaders(status, body.length);
-                    exchange.getResponseBody().write(body);
+                    respond(exchange, status, answer);
+                }
+            });
+            // plan: what differs between the topology and what the AWS engine holds now (drift); apply: put it back.
+            server.createContext("/plan", exchange -> {
+                try (exchange) {
+                    respond(exchange, 200, provisioning(env.environment().plan()));
+                }
+            });
+            server.createContext("/apply", exchange -> {
+                try (exchange) {
+                    if (!"POST".equals(exchange.getRequestMethod())) {
+                        respond(exchange, 400, Map.of("error", "POST /apply"));
+                        return;
+                    }
+                    var result = env.environment().apply();
+                    env.runtime().refresh();
+                    respond(exchange, 200, provisioning(result));
                 }
             });
             server.start();
@@ -80,6 +95,22 @@ final class ControlEndpoint implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("preflight up could not open its control endpoint on 127.0.0.1: " + e.getMessage(), e);
         }
+    }
+
+    private static Map<String, Object> provisioning(dev.preflight.provision.ProvisionResult result) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("summary", result.summary());
+        answer.put("changed", result.changed());
+        answer.put("changes", result.changes().stream().filter(c -> c.action() != dev.preflight.provision.Change.Action.UNCHANGED)
+                .map(Object::toString).toList());
+        return answer;
+    }
+
+    private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, Map<String, ?> answer) throws IOException {
+        byte[] body = JSON.writeValueAsBytes(answer);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length);
+        exchange.getResponseBody().write(body);
     }
 
     /** Where the running {@code up} of an environment (by its name prefix, e.g. shop-dev) writes its address. */
@@ -101,6 +132,15 @@ final class ControlEndpoint implements AutoCloseable {
         }
         throw new IllegalStateException("no running environment " + environmentName + " (no live `preflight up` wrote " + state
                 + "). Fix: start it in another terminal with `make up ENV=...` first");
+    }
+
+    /** One call to the running {@code up} of this environment: its JSON answer (an "error" field when it refused). */
+    static com.fasterxml.jackson.databind.JsonNode call(String environmentName, String path, boolean post) throws IOException, InterruptedException {
+        URI control = find(environmentName);
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(control.resolve(path)).timeout(java.time.Duration.ofMinutes(15));
+        request = post ? request.POST(java.net.http.HttpRequest.BodyPublishers.noBody()) : request.GET();
+        String body = java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return JSON.readTree(body);
     }
 
     private static Map<String, String> query(URI uri) {

@@ -5,6 +5,7 @@ import dev.preflight.topology.TopologyLoader;
 import dev.preflight.topology.cloudformation.ResourceFate;
 import dev.preflight.topology.cloudformation.TemplateRead;
 import dev.preflight.topology.cloudformation.TemplateReader;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
@@ -28,13 +29,26 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--topology", description = "topology folder, template file or cdk.out (default: -Dpreflight.topology.dir, or preflight/ here)")
     Path topology;
 
+    @Option(names = "--live", description = "compare with the running environment of `make up` instead: drift made by hand shows"
+            + " attribute by attribute (exit 1 when there is some; `preflight apply` puts it back)")
+    boolean live;
+
     @Mixin
     TemplateOptions template;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         template.apply();
         Path source = PreflightCli.topologyDir(topology);
+        if (live) {
+            Topology model = new TopologyLoader().load(source, environment);
+            JsonNode answer = ControlEndpoint.call(model.naming().prefix(), "/plan", false);
+            answer.path("changes").forEach(c -> System.out.println("  drift: " + c.asText()));
+            long changed = answer.path("changed").asLong();
+            System.out.println("preflight plan: " + (changed == 0 ? "no drift: " : changed + " resource(s) drifted from the topology; `preflight"
+                    + " apply --env " + environment + "` puts them back: ") + answer.path("summary").asText());
+            return changed == 0 ? 0 : 1;
+        }
         Topology model;
         if (TemplateReader.isTemplate(source)) {
             TemplateRead read = TemplateReader.read(source, TemplateReader.Options.fromSystem());

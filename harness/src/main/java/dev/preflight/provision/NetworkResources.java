@@ -202,10 +202,26 @@ final class NetworkResources implements ResourceKind {
             }
         };
         if (existed) {
-            ctx.update("security group " + awsName, "ingress +" + toAdd.size() + " -" + toRemove.size(), change);
+            ctx.update("security group " + awsName, "ingress " + describe(ctx, toAdd, "+") + describe(ctx, toRemove, "-").trim(), change);
         } else if (!ctx.dryRun()) {
             change.run(); // a group created in this run: its rules are part of its creation
         }
+    }
+
+    /** Rules as a reader wants them, e.g. "+ tcp 22 from 0.0.0.0/0 " or "- tcp 8080 from security group alb ". */
+    private static String describe(ProvisionContext ctx, Set<String> rules, String sign) {
+        StringBuilder s = new StringBuilder();
+        for (String rule : new java.util.TreeSet<>(rules)) {
+            String[] parts = rule.split("\\|");
+            String source = parts[2];
+            for (Map.Entry<String, String> e : ctx.outputs().asMap().entrySet()) {
+                if (e.getValue().equals(source) && e.getKey().startsWith("securityGroup")) {
+                    source = "security group " + e.getKey().substring(e.getKey().indexOf('/') + 1);
+                }
+            }
+            s.append(sign).append(' ').append(parts[0]).append(' ').append(parts[1]).append(" from ").append(source).append(' ');
+        }
+        return s.toString();
     }
 
     /** Sources named "sg:<name>" were unknown at plan time; by apply time the group exists. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.preflight.aws.AwsClients;
 import dev.preflight.engine.ProcessLedger;
 import dev.preflight.environment.TopologyLocator;
 import java.io.BufferedReader;
@@ -57,6 +58,8 @@ class UpAndDeployTest {
             assertThat(deploy.exitValue()).as(deployed).isZero();
             assertThat(deployed).contains("SUCCEEDED v2 of api");
             assertThat(get(lb, "/api/version").body()).as("answered by the new version").contains("v2");
+
+            driftByHandShowsInPlanAndApplyPutsItBack(lines);
             ledger = new ObjectMapper().readValue(Path.of(System.getProperty("user.home"), ".cache", "preflight", "ledger",
                     up.pid() + ".json").toFile(), ProcessLedger.Entry.class);
         } finally {
@@ -75,6 +78,50 @@ class UpAndDeployTest {
         await("every process preflight up started to exit").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(ledger.processes()).noneMatch(p -> ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false)));
         assertThat(ledger.directories()).as("folders left").noneMatch(dir -> Files.exists(Path.of(dir)));
+    }
+
+    /**
+     * Changes made by hand through the AWS API (as with the aws CLI and the exports `up` prints): a security
+     * group rule, a target group's health check and a service's desired count show in `plan --live`,
+     * attribute by attribute; `apply` puts them back; the next plan finds no drift.
+     */
+    private static void driftByHandShowsInPlanAndApplyPutsItBack(List<String> lines) throws Exception {
+        String endpoint = exported(lines, "AWS_ENDPOINT_URL");
+        String keys = lines.stream().filter(l -> l.contains("export AWS_ACCESS_KEY_ID=")).findFirst().orElseThrow();
+        String key = keys.replaceAll(".*AWS_ACCESS_KEY_ID=(\\S+).*", "$1");
+        String secret = keys.replaceAll(".*AWS_SECRET_ACCESS_KEY=(\\S+).*", "$1");
+        try (AwsClients aws = new AwsClients(URI.create(endpoint), exported(lines, "AWS_REGION"), key, secret)) {
+            String group = aws.ec2().describeSecurityGroups(r -> r.filters(f -> f.name("group-name").values("shop-dev-app")))
+                    .securityGroups().get(0).groupId();
+            aws.ec2().authorizeSecurityGroupIngress(r -> r.groupId(group).ipPermissions(p -> p.ipProtocol("tcp").fromPort(22).toPort(22)
+                    .ipRanges(range -> range.cidrIp("0.0.0.0/0"))));
+            String tg = aws.elb().describeTargetGroups(r -> r.names("shop-dev-api")).targetGroups().get(0).targetGroupArn();
+            aws.elb().modifyTargetGroup(r -> r.targetGroupArn(tg).healthCheckPath("/version"));
+            aws.ecs().updateService(r -> r.cluster("shop-dev-main").service("shop-dev-api").desiredCount(2));
+        }
+        Process plan = cli("plan", "--live", "--env", "dev").start();
+        String drift = new String(plan.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(plan.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(plan.exitValue()).as(drift).isEqualTo(1);
+        assertThat(drift).contains("drift: ~ network security group shop-dev-app (ingress - tcp 22 from 0.0.0.0/0)")
+                .contains("health check path /version -> /health").contains("desiredCount 2 -> 1")
+                .contains("3 resource(s) drifted");
+
+        Process apply = cli("apply", "--env", "dev").start();
+        String applied = new String(apply.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(apply.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(apply.exitValue()).as(applied).isZero();
+
+        Process again = cli("plan", "--live", "--env", "dev").start();
+        String clean = new String(again.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(again.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(again.exitValue()).as(clean).isZero();
+        assertThat(clean).contains("no drift");
+    }
+
+    private static String exported(List<String> lines, String variable) {
+        return lines.stream().filter(l -> l.contains("export " + variable + "=")).findFirst().orElseThrow()
+                .replaceAll(".*export " + variable + "=(\\S+).*", "$1");
     }
 
     private static ProcessBuilder cli(String... args) {
