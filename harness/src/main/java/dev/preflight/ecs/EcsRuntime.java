@@ -293,7 +293,11 @@ public final class EcsRuntime implements AutoCloseable {
         targetGroupArns.forEach((name, arn) -> {
             TargetGroupRuntime tg = loadBalancer.targetGroup(name);
             try {
-                tg.reconfigure(TargetGroupSettings.read(env.aws(), arn, tg.config()));
+                var now = TargetGroupSettings.read(env.aws(), arn, tg.config());
+                if (!now.equals(tg.config())) {
+                    LOG.info("Target group {} changed through the ELBv2 API: {} -> {}", name, tg.config(), now);
+                    tg.reconfigure(now);
+                }
             } catch (RuntimeException e) {
                 if (!targetGroupReadFailed) {
                     targetGroupReadFailed = true;

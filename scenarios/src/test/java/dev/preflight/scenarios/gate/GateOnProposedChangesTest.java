@@ -67,6 +67,11 @@ class GateOnProposedChangesTest {
 
         int exit = expect.path("exit").asInt();
         boolean asExpected = result.exitCode() == exit;
+        JsonNode seen = expect.path("evidence");
+        if (!seen.isMissingNode()) {
+            asExpected &= result.verdicts().stream().anyMatch(v -> v.check().equals(seen.path("check").asText())
+                    && strings(seen.path("contains")).stream().allMatch(v.evidence()::contains));
+        }
         if (exit == GateResult.FAILED) {
             asExpected &= result.failures().stream().anyMatch(v -> v.check().equals(expect.path("check").asText())
                     && v.service().equals(expect.path("service").asText()) && v.fix().contains(expect.path("fix").asText()));
@@ -92,6 +97,15 @@ class GateOnProposedChangesTest {
             });
         } else {
             assertThat(result.verdicts()).extracting(Verdict::outcome).doesNotContain(Verdict.Outcome.ERROR, Verdict.Outcome.FAILED);
+        }
+        JsonNode evidence = expect.path("evidence");
+        if (!evidence.isMissingNode()) {
+            assertThat(result.verdicts()).as("the evidence of %s %s", evidence.path("check").asText(), evidence.path("service").asText())
+                    .anySatisfy(v -> {
+                        assertThat(v.check()).isEqualTo(evidence.path("check").asText());
+                        assertThat(v.service()).isEqualTo(evidence.path("service").asText());
+                        assertThat(v.evidence()).contains(strings(evidence.path("contains")));
+                    });
         }
     }
 
