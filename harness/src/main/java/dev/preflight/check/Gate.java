@@ -16,7 +16,6 @@ import dev.preflight.topology.EcsService;
 import dev.preflight.topology.Overlay;
 import dev.preflight.topology.Topology;
 import dev.preflight.topology.TopologyException;
-import dev.preflight.topology.TopologyLoader;
 import dev.preflight.environment.TopologyLocator;
 import java.io.PrintStream;
 import java.nio.file.Path;

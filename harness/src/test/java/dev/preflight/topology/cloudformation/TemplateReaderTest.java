@@ -3,9 +3,7 @@ package dev.preflight.topology.cloudformation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.preflight.topology.Autoscaling;
 import dev.preflight.topology.EcsService;
-import dev.preflight.topology.TargetGroup;
 import dev.preflight.topology.Topology;
 import dev.preflight.topology.TopologyException;
 import dev.preflight.topology.TopologyLoader;
