@@ -1,6 +1,8 @@
 package dev.preflight.front;
 
 import dev.preflight.ecs.EcsRuntime;
+import dev.preflight.oidc.GithubOidcIssuer;
+import dev.preflight.oidc.WebIdentityTrust;
 import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,11 +62,14 @@ public final class AwsFront implements AutoCloseable {
 
     /** A front for the runtime, over the engine its environment uses. */
     public static AwsFront start(EcsRuntime runtime) {
-        return start(runtime, runtime.environment().awsEndpoint());
+        return start(runtime, runtime.environment().awsEndpoint(), new WebIdentityTrust(GithubOidcIssuer.create().publicKeys()));
     }
 
-    /** A front for the runtime over this engine endpoint. */
-    public static AwsFront start(EcsRuntime runtime, URI engine) {
+    /**
+     * A front for the runtime over this engine endpoint; AssumeRoleWithWebIdentity of the topology's roles
+     * is decided by {@code trust} (the keys of the OIDC issuer the harness trusts as GitHub's).
+     */
+    public static AwsFront start(EcsRuntime runtime, URI engine, WebIdentityTrust trust) {
         Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(engine, "engine endpoint");
         String threads = "aws-front-" + INSTANCES.incrementAndGet();
@@ -85,7 +90,8 @@ public final class AwsFront implements AutoCloseable {
             connector.setPort(0);
             connector.setIdleTimeout(120_000);
             server.addConnector(connector);
-            server.setHandler(new FrontHandler(engine, new EcsAnswers(runtime), new ElbAnswers(runtime), threads, scheduler));
+            server.setHandler(new FrontHandler(engine, new EcsAnswers(runtime), new ElbAnswers(runtime),
+                    new StsAnswers(() -> runtime.environment().topology(), trust), threads, scheduler));
             server.start();
             AwsFront front = new AwsFront(server, connector, scheduler, engine);
             LOG.info("AWS front for {} listening on {}, over the engine at {}", runtime.clusterName(), front.endpoint(), engine);

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Which call it is: ECS JSON 1.1 calls by their {@code X-Amz-Target}; ELBv2 Query calls by their
  * {@code Action} in the form body, read only for form bodies signed for {@code elasticloadbalancing}
- * (or not signed). This is the one place every call passes: where calls would be recorded per caller.
+ * (or not signed, as STS's AssumeRoleWithWebIdentity is). This is the one place every call passes: where calls would be recorded per caller.
  */
 final class FrontHandler extends ProxyHandler {
     private static final Logger LOG = LoggerFactory.getLogger(FrontHandler.class);
@@ -54,13 +54,15 @@ final class FrontHandler extends ProxyHandler {
     private final URI engine;
     private final EcsAnswers ecs;
     private final ElbAnswers elb;
+    private final StsAnswers sts;
     private final String threadName;
     private final Scheduler scheduler;
 
-    FrontHandler(URI engine, EcsAnswers ecs, ElbAnswers elb, String threadName, Scheduler scheduler) {
+    FrontHandler(URI engine, EcsAnswers ecs, ElbAnswers elb, StsAnswers sts, String threadName, Scheduler scheduler) {
         this.engine = engine;
         this.ecs = ecs;
         this.elb = elb;
+        this.sts = sts;
         this.threadName = threadName;
         this.scheduler = scheduler;
     }
@@ -105,7 +107,8 @@ final class FrontHandler extends ProxyHandler {
             answer(request, response, callback, body -> {
                 Map<String, String> parameters = QueryParameters.parse(request.getHttpURI().getQuery());
                 QueryParameters.parse(new String(body, StandardCharsets.UTF_8)).forEach(parameters::putIfAbsent);
-                return elb.answer(parameters, forwarded(request), body);
+                return StsAnswers.ACTION.equals(parameters.get("Action")) ? sts.answer(parameters, forwarded(request), body)
+                        : elb.answer(parameters, forwarded(request), body);
             });
             return true;
         }

@@ -13,6 +13,8 @@ import dev.preflight.engine.Engines;
 import dev.preflight.environment.Environment;
 import dev.preflight.environment.TopologyLocator;
 import dev.preflight.front.AwsFront;
+import dev.preflight.oidc.GithubOidcIssuer;
+import dev.preflight.oidc.WebIdentityTrust;
 import dev.preflight.secrets.RunSecrets;
 import dev.preflight.topology.Overlay;
 import dev.preflight.topology.Topology;
@@ -55,6 +57,7 @@ public final class RunningEnvironment implements AutoCloseable {
     private final AwsClients frontClients;
     private final WebhookReceiver webhook;
     private final DeployPipeline pipeline;
+    private final GithubOidcIssuer githubOidc = GithubOidcIssuer.create();
 
     private RunningEnvironment(Environment environment, boolean owned, RuntimeOptions options) {
         this.environment = environment;
@@ -63,7 +66,7 @@ public final class RunningEnvironment implements AutoCloseable {
         EcsRuntime started = null;
         try {
             started = EcsRuntime.start(environment, options);
-            this.front = AwsFront.start(started, environment.awsEndpoint());
+            this.front = AwsFront.start(started, environment.awsEndpoint(), new WebIdentityTrust(githubOidc.publicKeys()));
         } catch (RuntimeException e) {
             if (started != null) {
                 started.close();
@@ -121,6 +124,14 @@ public final class RunningEnvironment implements AutoCloseable {
 
     public DeployPipeline pipeline() {
         return pipeline;
+    }
+
+    /**
+     * The OIDC issuer this environment trusts as GitHub Actions' provider: tokens it signs are what a
+     * workflow run presents to AssumeRoleWithWebIdentity at {@link #awsEndpoint()}.
+     */
+    public GithubOidcIssuer githubOidc() {
+        return githubOidc;
     }
 
     public WebhookReceiver webhook() {
