@@ -33,8 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ContainerTask implements RunningTask {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerTask.class);
-    /** ECS's container reason when the kernel killed the container for its memory limit. */
-    static final String OUT_OF_MEMORY = "OutOfMemoryError: Container killed due to memory usage";
     private static final long DRAIN_MILLIS = 2_000;
 
     private final TaskSpec spec;

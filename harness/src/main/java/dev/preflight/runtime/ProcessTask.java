@@ -42,6 +42,8 @@ final class ProcessTask implements RunningTask {
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final List<Thread> readers;
     private volatile boolean stoppedBySigkill;
+    /** Set when the runner killed the task for its memory limit, as the kernel kills a container. */
+    private volatile String containerReason;
     /** The task's other processes when the stop began (a shell form's sh has the app as its child): they end with it. */
     private volatile List<ProcessHandle> stopTree = List.of();
 
@@ -191,6 +193,17 @@ final class ProcessTask implements RunningTask {
     @Override
     public Path localLog() {
         return localLog;
+    }
+
+    /** SIGKILL for using more than the task's memory, as the kernel's OOM killer ends a container (exit 137). */
+    void killForMemory() {
+        containerReason = OUT_OF_MEMORY;
+        kill();
+    }
+
+    @Override
+    public java.util.Optional<String> containerReason() {
+        return java.util.Optional.ofNullable(containerReason);
     }
 
     @Override

@@ -44,6 +44,8 @@ public final class ProcessTaskRunner implements TaskRunner {
     private final Map<String, ProcessTask> running = new ConcurrentHashMap<>();
     private final ExecutorService exits = Executors.newCachedThreadPool(daemon("task-exit"));
     private final Thread shutdownHook = new Thread(this::killAll, "process-task-runner-shutdown");
+    /** Enforces each task's memory as a container's cgroup limit does: a process has none of its own. */
+    private final java.util.concurrent.ScheduledExecutorService memoryLimits = Executors.newSingleThreadScheduledExecutor(daemon("task-memory"));
     private volatile boolean closed;
 
     public ProcessTaskRunner(ProcessLedger ledger, Path runDir, TaskLogShipper logs) {
@@ -52,6 +54,29 @@ public final class ProcessTaskRunner implements TaskRunner {
         this.imagesDir = runDir.resolve("images");
         this.logs = java.util.Objects.requireNonNull(logs, "logs (a TaskLogShipper)");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        if (dev.preflight.metrics.ProcessUsage.supported()) {
+            memoryLimits.scheduleWithFixedDelay(this::enforceMemory, MEMORY_CHECK.toMillis(), MEMORY_CHECK.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static final java.time.Duration MEMORY_CHECK = java.time.Duration.ofMillis(250);
+
+    /** A task whose process tree holds more resident memory than its task definition's memory is killed, as ECS reports it. */
+    private void enforceMemory() {
+        for (ProcessTask task : running.values()) {
+            int limit = task.spec().memoryMiB();
+            if (limit <= 0 || !task.isAlive()) {
+                continue;
+            }
+            dev.preflight.metrics.ProcessUsage.of(task.pid()).ifPresent(usage -> {
+                if (usage.rssBytes() > limit * 1024L * 1024L) {
+                    LOG.info("Task {} uses {} MiB, above its memory {} MiB: killed as a container is", task.taskId(),
+                            usage.rssBytes() / (1024 * 1024), limit);
+                    task.killForMemory();
+                }
+            });
+        }
     }
 
     @Override
@@ -153,6 +178,7 @@ public final class ProcessTaskRunner implements TaskRunner {
             return;
         }
         closed = true;
+        memoryLimits.shutdownNow();
         if (!TaskRunner.stopAll(List.copyOf(running.values()), KILL_WAIT)) {
             LOG.warn("Tasks still running {} after their stopTimeout and SIGKILL: killing them again", running.values());
             killAll();

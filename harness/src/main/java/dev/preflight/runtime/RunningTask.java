@@ -59,6 +59,9 @@ public interface RunningTask {
         return Duration.ofMillis(100);
     }
 
+    /** ECS's container reason when a container is killed for its memory limit. */
+    String OUT_OF_MEMORY = "OutOfMemoryError: Container killed due to memory usage";
+
     /** ECS's container reason for an exit the runtime caused, e.g. an out-of-memory kill; empty otherwise. */
     default Optional<String> containerReason() {
         return Optional.empty();
