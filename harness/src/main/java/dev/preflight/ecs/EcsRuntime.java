@@ -69,6 +69,7 @@ public final class EcsRuntime implements AutoCloseable {
     /** Target group ARN by topology name, for the groups the load balancer routes to. */
     private final Map<String, String> targetGroupArns = new LinkedHashMap<>();
     private long ticks;
+    private final Placement.Zones zones = new Placement.Zones();
     private boolean targetGroupReadFailed;
     private volatile boolean closed;
 
@@ -110,8 +111,8 @@ public final class EcsRuntime implements AutoCloseable {
                     new RollingUpdatePolicy(deployment.minimumHealthyPercent(), deployment.maximumPercent()),
                     deployment.circuitBreaker().enable(), deployment.circuitBreaker().rollback(), options.circuitBreakerMinimumThreshold(),
                     service.healthCheckGracePeriodSeconds(), scale, launcher, tg,
-                    new TargetMirror(env.aws(), tgArn, service.subnets().isEmpty() ? null
-                            : topology.network().subnets().get(service.subnets().get(0)).cidr()),
+                    new TargetMirror(env.aws(), tgArn), new Placement(service.subnets().stream().map(n -> new Placement.Subnet(n,
+                            topology.network().subnets().get(n).cidr(), topology.network().subnets().get(n).availabilityZone())).toList(), zones),
                     healthChecks));
             Service actual = describe(e.getKey());
             knownTaskDefinitions.put(e.getKey(), actual.taskDefinition());
@@ -328,6 +329,21 @@ public final class EcsRuntime implements AutoCloseable {
 
     private static String primaryDeploymentId(Service service) {
         return service.deployments().stream().filter(d -> "PRIMARY".equals(d.status())).map(d -> d.id()).findFirst().orElse(null);
+    }
+
+    /**
+     * Takes an Availability Zone down: every task in its subnets stops at once, and no task is placed in
+     * it until {@link #restoreAvailabilityZone}; services go on in their other zones.
+     */
+    public void loseAvailabilityZone(String zone) {
+        zones.lose(zone);
+        schedulers.values().forEach(s -> s.zoneLost(zone));
+        LOG.info("Availability Zone {} lost", zone);
+    }
+
+    public void restoreAvailabilityZone(String zone) {
+        zones.restore(zone);
+        LOG.info("Availability Zone {} restored", zone);
     }
 
     /** UpdateService with forceNewDeployment through the ECS API: new tasks pick up new secrets and images. */

@@ -31,13 +31,27 @@ public final class EcsTask {
     private volatile String unhealthyReason;
     private volatile String containerReason;
     private volatile boolean stopRequested;
+    private final String subnet;
+    private final String availabilityZone;
 
-    EcsTask(String taskId, String taskArn, Deployment deployment, Instant createdAt, String privateIp) {
+    EcsTask(String taskId, String taskArn, Deployment deployment, Instant createdAt, Placement.Placed placed) {
+        this.subnet = placed.subnet();
+        this.availabilityZone = placed.zone();
+        this.privateIp = placed.privateIp();
         this.taskId = taskId;
         this.taskArn = taskArn;
         this.deployment = deployment;
         this.createdAt = createdAt;
-        this.privateIp = privateIp;
+    }
+
+    /** The subnet it was placed in (the topology's name; null for a service without subnets). */
+    public String subnet() {
+        return subnet;
+    }
+
+    /** Its subnet's Availability Zone, e.g. eu-west-1a (null for a service without subnets). */
+    public String availabilityZone() {
+        return availabilityZone;
     }
 
     public String taskId() {

@@ -59,6 +59,8 @@ public final class ServiceScheduler {
     private final TaskStarter launcher;
     private final TargetGroupRuntime targetGroup;
     private final TargetMirror targetMirror;
+    private final Placement placement;
+    private boolean unplaceableReported;
     private final ExecutorService healthChecks;
     private final List<Consumer<ServiceEvent>> listeners = new ArrayList<>();
 
@@ -81,7 +83,7 @@ public final class ServiceScheduler {
      */
     ServiceScheduler(String name, String clusterName, String clusterArn, RollingUpdatePolicy policy, boolean breakerEnabled, boolean breakerRollback,
                      int breakerMinimum, int gracePeriodSeconds, TimeScale scale, TaskStarter launcher,
-                     TargetGroupRuntime targetGroup, TargetMirror targetMirror, ExecutorService healthChecks) {
+                     TargetGroupRuntime targetGroup, TargetMirror targetMirror, Placement placement, ExecutorService healthChecks) {
         this.name = name;
         this.clusterName = clusterName;
         this.taskArnPrefix = clusterArn.replace(":cluster/", ":task/") + "/";
@@ -94,6 +96,7 @@ public final class ServiceScheduler {
         this.launcher = launcher;
         this.targetGroup = targetGroup;
         this.targetMirror = targetMirror;
+        this.placement = placement;
         this.healthChecks = healthChecks;
     }
 
@@ -181,6 +184,32 @@ public final class ServiceScheduler {
     }
 
     /** SIGKILL one task from outside, as a crash would. */
+    /**
+     * An Availability Zone is lost: each of the service's tasks in it stops at once, as its host is gone
+     * (no drain, no stop signal: requests in flight to it fail), and ECS replaces them in the zones left.
+     */
+    synchronized void zoneLost(String zone) {
+        Instant now = Instant.now();
+        for (EcsTask task : List.copyOf(tasks)) {
+            if (task.stopped() || !zone.equals(task.availabilityZone())) {
+                continue;
+            }
+            String reason = "Task stopped because its Availability Zone " + zone + " became unavailable";
+            task.stopRequested(reason);
+            if (targetGroup != null) {
+                targetGroup.deregister(task.taskId());
+                targetMirror.deregister(task);
+            }
+            if (task.process() != null) {
+                task.process().kill();
+            }
+            containerChecks.remove(task.taskId());
+            task.stopped(null, reason, now);
+            event(ServiceEvent.SERVICE, "(service " + name + ") has stopped 1 running tasks: (task " + task.taskId() + ").");
+        }
+        steady = false;
+    }
+
     public synchronized void killTask(String taskId) {
         tasks.stream().filter(t -> t.taskId().equals(taskId) && t.process() != null).findFirst()
                 .ifPresent(t -> t.process().kill());
@@ -452,8 +481,18 @@ public final class ServiceScheduler {
 
     private void launch(Deployment deployment) {
         Instant now = Instant.now();
+        Optional<Placement.Placed> placed = placement.place(tasks.stream().filter(t -> !t.stopped()).toList());
+        if (placed.isEmpty()) {
+            if (!unplaceableReported) {
+                unplaceableReported = true;
+                event(ServiceEvent.SERVICE, "(service " + name + ") was unable to place a task because no subnet of the service is in an"
+                        + " available Availability Zone " + placement.zonesOfService() + ".");
+            }
+            return;
+        }
+        unplaceableReported = false;
         String taskId = UUID.randomUUID().toString().replace("-", "");
-        EcsTask task = new EcsTask(taskId, taskArnPrefix + taskId, deployment, now, targetMirror.assignPrivateIp());
+        EcsTask task = new EcsTask(taskId, taskArnPrefix + taskId, deployment, now, placed.get());
         tasks.add(task);
         try {
             RunningTask process = launcher.launch(taskId, clusterName, deployment.taskDefinitionArn());

@@ -51,7 +51,7 @@ class ServiceSchedulerTest {
         alb.targetGroup("app").addListener((id, from, to, reason) -> targetChanges.add(id + ":" + from + "->" + to));
         ServiceScheduler scheduler = new ServiceScheduler("app", "cluster", "arn:aws:ecs:eu-west-1:123456789012:cluster/cluster", new RollingUpdatePolicy(minimumHealthyPercent, maximumPercent),
                 true, true, CircuitBreaker.DEFAULT_MINIMUM_THRESHOLD, 0, SCALE, tasks, alb.targetGroup("app"),
-                new TargetMirror(null, null, null), checks);
+                new TargetMirror(null, null), new Placement(java.util.List.of(), new Placement.Zones()), checks);
         scheduler.desiredCount(desired);
         loop.scheduleWithFixedDelay(scheduler::tick, 0, 20, TimeUnit.MILLISECONDS);
         return scheduler;
