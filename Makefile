@@ -4,7 +4,7 @@ MVN ?= mvn -B -ntp
 # What scripts/docker-engine.sh found or started (DOCKER_HOST, Testcontainers' settings), for the commands that use Docker.
 WITH_DOCKER = set -a; if [ -f .preflight/docker-engine.env ]; then . ./.preflight/docker-engine.env; fi; set +a;
 
-.PHONY: setup run test check up deploy down bench clean cdk plan diff drift apply
+.PHONY: setup run test check up deploy down bench clean cdk plan diff drift apply fault
 # The Java command line, from the installed modules: $(PREFLIGHT) <command> ...
 PREFLIGHT = java -Dpreflight.topology.dir=fixtures/topology -cp "harness/target/classes:$$(cat harness/target/classpath.txt)" dev.preflight.cli.PreflightCli
 
@@ -71,6 +71,11 @@ drift:
 apply:
 	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 	$(PREFLIGHT) apply --env $(ENV)
+
+## fault: a fault between the running `make up`'s tasks and an engine (ENGINE=postgres|redis ACTION=cut|restore|reset|latency MS=400)
+fault:
+	$(MVN) -q -pl harness dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	$(PREFLIGHT) fault $(ENGINE) $(ACTION) --env $(ENV) $(if $(MS),--ms $(MS),)
 
 ## bench: ten rolling deploys under load (any failed request fails it), the load balancer against nginx
 bench: setup

@@ -86,6 +86,33 @@ final class ControlEndpoint implements AutoCloseable {
                     respond(exchange, 200, provisioning(result));
                 }
             });
+            server.createContext("/fault", exchange -> {
+                try (exchange) {
+                    Map<String, String> query = query(exchange.getRequestURI());
+                    var faults = env.environment().engines().faults();
+                    if (!"POST".equals(exchange.getRequestMethod()) || faults.isEmpty()) {
+                        respond(exchange, 400, Map.of("error", faults.isEmpty()
+                                ? "this environment's engines have no fault proxies (they need the embedded engines and process tasks)"
+                                : "POST /fault?engine=postgres|redis&action=cut|restore|reset|latency[&ms=N]"));
+                        return;
+                    }
+                    try {
+                        var proxy = faults.get().of(query.getOrDefault("engine", ""));
+                        String action = query.getOrDefault("action", "");
+                        switch (action) {
+                            case "cut" -> proxy.cutOff();
+                            case "restore" -> proxy.restore();
+                            case "reset" -> proxy.resetConnections();
+                            case "latency" -> proxy.latency(java.time.Duration.ofMillis(Long.parseLong(query.getOrDefault("ms", "0"))));
+                            default -> throw new IllegalArgumentException("unknown action '" + action + "': use cut, restore, reset or latency");
+                        }
+                        respond(exchange, 200, Map.of("engine", proxy.name(), "action", action,
+                                "faults", proxy.faults().stream().map(f -> f.label() + (f.end() == null ? " (now)" : "")).toList()));
+                    } catch (IllegalArgumentException e) {
+                        respond(exchange, 400, Map.of("error", e.getMessage()));
+                    }
+                }
+            });
             server.start();
             Path state = stateFile(env.environment().topology().naming().prefix());
             Files.createDirectories(state.getParent());

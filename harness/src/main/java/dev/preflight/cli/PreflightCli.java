@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /** The small command line behind {@code make up}, {@code make deploy} and {@code make down}. */
 @Command(name = "preflight", mixinStandardHelpOptions = true,
         description = "Test an AWS application environment on one machine.",
-        subcommands = {UpCommand.class, DeployCommand.class, CheckCommand.class, PlanCommand.class, ApplyCommand.class, DiffCommand.class, PreflightCli.Validate.class, PreflightCli.Down.class,
+        subcommands = {UpCommand.class, DeployCommand.class, CheckCommand.class, PlanCommand.class, ApplyCommand.class, DiffCommand.class, FaultCommand.class, PreflightCli.Validate.class, PreflightCli.Down.class,
                 PreflightCli.Report.class})
 public final class PreflightCli {
 

@@ -30,6 +30,8 @@ public final class Engines implements AutoCloseable {
     private ContainerNetwork network;
     private Thread shutdownHook;
     private boolean started;
+    /** The fault proxies tasks reach PostgreSQL and Redis through (embedded engines with process tasks), or null. */
+    private dev.preflight.faults.EngineFaults faults;
     /** Files the engine libraries leave in the temp folder, deleted only by a clean JVM exit (deleteOnExit). */
     private final List<Path> libraryTempFiles = new ArrayList<>();
 
@@ -133,8 +135,38 @@ public final class Engines implements AutoCloseable {
                 ledger.trackDirectory(file);
             }
         }
+        if (kind == EngineKind.EMBEDDED && !EngineSettings.fromSystem().containerTasks()) {
+            try {
+                faults = dev.preflight.faults.EngineFaults.start(postgres.host(), postgres.port(), redis.host(), redis.port());
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
         started = true;
         return this;
+    }
+
+    /**
+     * The fault proxies in front of PostgreSQL and Redis, where tasks reach the engines through them
+     * (embedded engines and process tasks; container tasks reach the engines on the Docker network).
+     */
+    public Optional<dev.preflight.faults.EngineFaults> faults() {
+        return Optional.ofNullable(faults);
+    }
+
+    /** The PostgreSQL address an environment gives its tasks (in its database secrets): the fault proxy's where there is one. */
+    public String postgresHostForTasks() {
+        return faults == null ? postgres.host() : faults.postgres().host();
+    }
+
+    public int postgresPortForTasks() {
+        return faults == null ? postgres.port() : faults.postgres().port();
+    }
+
+    /** The Redis URL an environment gives its tasks ({@code ${elasticache.<id>.url}}): through the fault proxy where there is one. */
+    public String redisUrlForTasks(int database) {
+        return faults == null ? redis.url(database) : "redis://" + faults.redis().host() + ":" + faults.redis().port() + "/" + database;
     }
 
     /** Redis's generated config and zonky's distribution probe, in java.io.tmpdir. */
@@ -183,6 +215,14 @@ public final class Engines implements AutoCloseable {
     @Override
     public synchronized void close() {
         List<RuntimeException> failures = new ArrayList<>();
+        if (faults != null) {
+            try {
+                faults.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+            faults = null;
+        }
         for (Engine engine : List.<Engine>of(redis, postgres, aws)) {
             try {
                 engine.close();

@@ -101,7 +101,7 @@ final class ElastiCacheResources implements ResourceKind {
     }
 
     private static void publish(ProvisionContext ctx, String name, int database) {
-        ctx.outputs().put("cache", name, ctx.engines().redis().url(database));
+        ctx.outputs().put("cache", name, ctx.engines().redisUrlForTasks(database));
     }
 
     static Optional<software.amazon.awssdk.services.elasticache.model.CacheCluster> find(ElastiCacheClient cache, String id) {

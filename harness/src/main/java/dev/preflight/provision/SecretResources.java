@@ -65,7 +65,7 @@ final class SecretResources implements ResourceKind {
     private static DatabaseSecret databaseSecret(ProvisionContext ctx, Secret secret, String password) {
         DbInstance db = ctx.topology().rds().get(secret.database());
         return new DatabaseSecret(RealDatabaseNames.role(ctx.topology(), db), password, db.engine(),
-                ctx.engines().postgres().host(), ctx.engines().postgres().port(), RealDatabaseNames.database(ctx.topology(), db));
+                ctx.engines().postgresHostForTasks(), ctx.engines().postgresPortForTasks(), RealDatabaseNames.database(ctx.topology(), db));
     }
 
     private static Optional<DescribeSecretResponse> describe(SecretsManagerClient sm, String name) {

@@ -60,6 +60,7 @@ class UpAndDeployTest {
             assertThat(get(lb, "/api/version").body()).as("answered by the new version").contains("v2");
 
             driftByHandShowsInPlanAndApplyPutsItBack(lines);
+            aDatabaseFaultFromTheCommandLine(lb);
             ledger = new ObjectMapper().readValue(Path.of(System.getProperty("user.home"), ".cache", "preflight", "ledger",
                     up.pid() + ".json").toFile(), ProcessLedger.Entry.class);
         } finally {
@@ -117,6 +118,26 @@ class UpAndDeployTest {
         assertThat(again.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(again.exitValue()).as(clean).isZero();
         assertThat(clean).contains("no drift");
+    }
+
+    /** `preflight fault postgres cut` makes api's database calls fail (its health stays up); `restore` brings them back. */
+    private static void aDatabaseFaultFromTheCommandLine(URI lb) throws Exception {
+        await("api's /api/db").atMost(Duration.ofSeconds(30)).until(() -> get(lb, "/api/db").statusCode() == 200);
+        Process cut = cli("fault", "postgres", "cut", "--env", "dev").start();
+        String said = new String(cut.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(cut.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(cut.exitValue()).as(said).isZero();
+        assertThat(said).contains("postgres unreachable (now)");
+        try {
+            await("/api/db to fail while PostgreSQL is cut off").atMost(Duration.ofSeconds(30)).until(() -> get(lb, "/api/db").statusCode() >= 500);
+            assertThat(get(lb, "/api/health").statusCode()).isEqualTo(200);
+        } finally {
+            Process restore = cli("fault", "postgres", "restore", "--env", "dev").start();
+            restore.getInputStream().readAllBytes();
+            assertThat(restore.waitFor(1, TimeUnit.MINUTES)).isTrue();
+            assertThat(restore.exitValue()).isZero();
+        }
+        await("/api/db back").atMost(Duration.ofSeconds(45)).until(() -> get(lb, "/api/db").statusCode() == 200);
     }
 
     private static String exported(List<String> lines, String variable) {

@@ -1,0 +1,96 @@
+package dev.preflight.scenarios.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.preflight.ecs.ServiceScheduler;
+import dev.preflight.ecs.ServiceTimeline;
+import dev.preflight.engine.Engines;
+import dev.preflight.faults.EngineFaults;
+import dev.preflight.faults.FaultProxy;
+import dev.preflight.junit.PreflightEnvironment;
+import dev.preflight.report.ScenarioReport;
+import dev.preflight.running.RunningEnvironment;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PostgreSQL and Redis on a bad network day, through the fault proxies tasks reach them by: the
+ * database unreachable (api's /api/db fails, its /health and the service stay up, and /api/db answers
+ * again once it is back), connections reset (the next query recovers), Redis slowed (every /api/cache
+ * takes the added latency, and not once it is removed). Each fault is on the page's timeline.
+ */
+@PreflightEnvironment
+class EngineFaultsTest {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void theApiRidesOutItsDatabaseAndCacheFaults(Engines engines) {
+        assumeTrue(engines.faults().isPresent(), "the fault proxies need the embedded engines and process tasks");
+        EngineFaults faults = engines.faults().orElseThrow();
+        try (RunningEnvironment env = RunningEnvironment.of("dev").withProject("enginefaults").start(engines)) {
+            assertThat(env.pipeline().deploy("api", "v1").succeeded()).isTrue();
+            ServiceScheduler api = env.service("api");
+            URI lb = env.loadBalancer();
+            await("api's /api/db").atMost(Duration.ofSeconds(30)).until(() -> status(lb, "/api/db") == 200);
+            try (ServiceTimeline timeline = ServiceTimeline.record(api)) {
+                faults.postgres().cutOff();
+                try {
+                    await("/api/db to fail while the database is unreachable").atMost(Duration.ofSeconds(30))
+                            .until(() -> status(lb, "/api/db") >= 500);
+                    assertThat(status(lb, "/api/health")).as("health does not touch the database").isEqualTo(200);
+                    assertThat(api.steadyState()).as("the service stays up").isTrue();
+                } finally {
+                    faults.postgres().restore();
+                }
+                await("/api/db to answer once the database is back").atMost(Duration.ofSeconds(45))
+                        .until(() -> status(lb, "/api/db") == 200);
+
+                faults.postgres().resetConnections();
+                await("/api/db to recover from reset connections").atMost(Duration.ofSeconds(30))
+                        .until(() -> status(lb, "/api/db") == 200);
+
+                assertThat(status(lb, "/api/cache")).isEqualTo(200);
+                faults.redis().latency(Duration.ofMillis(400));
+                try {
+                    long slow = timed(lb, "/api/cache");
+                    assertThat(slow).as("a /api/cache request with 400 ms added each way").isGreaterThanOrEqualTo(400);
+                } finally {
+                    faults.redis().restore();
+                }
+                assertThat(timed(lb, "/api/cache")).as("once the latency is removed").isLessThan(400);
+
+                ScenarioReport report = ScenarioReport.named("PostgreSQL and Redis faults under api");
+                timeline.addTo(report);
+                for (FaultProxy.Fault f : faults.faults()) {
+                    report.event(f.start(), "fault: " + f.label());
+                    if (f.end() != null && !f.end().equals(f.start())) {
+                        report.event(f.end(), "fault over: " + f.label());
+                    }
+                }
+                report.verdict(true, "api failed only its database calls while the database was unreachable, and recovered")
+                        .write(ScenarioReport.defaultDir());
+            }
+        }
+    }
+
+    private static int status(URI lb, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(lb.resolve(path)).timeout(Duration.ofSeconds(20)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static long timed(URI lb, String path) {
+        long start = System.nanoTime();
+        assertThat(status(lb, path)).isEqualTo(200);
+        return Duration.ofNanos(System.nanoTime() - start).toMillis();
+    }
+}
