@@ -20,7 +20,10 @@ record PageData(String title, String runStart, double xMin, double xMax, Request
     record Point(double x, double y) {
     }
 
-    /** @param number the event's number in the events table, shown on the chart's line */
-    record Event(int number, double x, String at, String label) {
+    /**
+     * @param number the event's number in the events table, shown on the chart's line
+     * @param xEnd   where a band ends, null for a moment
+     */
+    record Event(int number, double x, Double xEnd, String at, String label) {
     }
 }

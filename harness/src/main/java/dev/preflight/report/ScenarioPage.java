@@ -126,7 +126,7 @@ final class ScenarioPage {
             return;
         }
         line("<h2>Timeline</h2>");
-        line("<p class=\"hint\">Seconds since time zero; dashed lines are the numbered events below.</p>");
+        line("<p class=\"hint\">Seconds since time zero; dashed lines are the numbered events below, shaded bands the faults while they lasted.</p>");
         if (data.requests() != null) {
             canvas("chart-requests", "Requests per second (ok / failed)");
             canvas("chart-latency", "p99 latency per second (ms)");
@@ -170,6 +170,7 @@ final class ScenarioPage {
         line("<tr><th>#</th><th>t (s)</th><th>time</th><th>event</th></tr>");
         for (PageData.Event e : events) {
             line("<tr><td>" + e.number() + "</td><td class=\"num\">" + String.format(Locale.ROOT, "%.3f", e.x())
+                    + (e.xEnd() == null ? "" : String.format(Locale.ROOT, " to %.3f", e.xEnd()))
                     + "</td><td>" + Html.time(Instant.parse(e.at())) + "</td><td>" + Html.escape(e.label()) + "</td></tr>");
         }
         line("</table>");
@@ -197,9 +198,10 @@ final class ScenarioPage {
         List<PageData.Event> events = new ArrayList<>();
         for (ScenarioReport.Event e : report.events()) {
             double x = seconds(origin, e.at());
+            Double end = e.end() == null ? null : seconds(origin, e.end());
             min = Math.min(min, x);
-            max = Math.max(max, x);
-            events.add(new PageData.Event(events.size() + 1, x, e.at().toString(), e.label()));
+            max = Math.max(max, end == null ? x : end);
+            events.add(new PageData.Event(events.size() + 1, x, end, e.at().toString(), e.label()));
         }
         return new PageData(report.title(), origin.toString(), Math.floor(min), Math.max(1, Math.ceil(max)),
                 requests, charts, events);

@@ -33,7 +33,8 @@ public final class ScenarioReport {
     public static final String DIR_PROPERTY = "preflight.report.dir";
     static final String INDEX = "index.html";
 
-    record Event(Instant at, String label) {
+    /** A moment, or with {@code end} a stretch of time (a fault while it lasted). */
+    record Event(Instant at, Instant end, String label) {
     }
 
     /** A file copied next to the page and linked from it, e.g. a task's log. */
@@ -120,7 +121,16 @@ public final class ScenarioReport {
         if (at == null) {
             throw new IllegalArgumentException("an event needs a time: " + label);
         }
-        events.add(new Event(at, label == null ? "" : label));
+        events.add(new Event(at, null, label == null ? "" : label));
+        return this;
+    }
+
+    /** A stretch of time worth marking (a fault while it lasted): a shaded band on every chart and a table row. */
+    public ScenarioReport band(Instant from, Instant to, String label) {
+        if (from == null || to == null || to.isBefore(from)) {
+            throw new IllegalArgumentException("a band needs a start and an end after it: " + label);
+        }
+        events.add(new Event(from, to, label == null ? "" : label));
         return this;
     }
 

@@ -35,6 +35,24 @@
   function eventLines(events) {
     var annotations = {};
     events.forEach(function (e, i) {
+      if (e.xEnd !== null && e.xEnd !== undefined) {
+        // a band: the fault while it lasted
+        annotations['band' + e.number] = {
+          type: 'box',
+          xMin: e.x,
+          xMax: e.xEnd,
+          backgroundColor: 'rgba(214, 39, 40, 0.12)',
+          borderWidth: 0,
+          label: {
+            display: true,
+            content: '#' + e.number + ' ' + shorten(e.label, 32),
+            position: { x: 'start', y: 'start' },
+            font: { size: 10 },
+            color: 'rgba(150, 20, 20, 0.9)'
+          }
+        };
+        return;
+      }
       annotations['event' + e.number] = {
         type: 'line',
         xMin: e.x,

@@ -83,7 +83,7 @@ class PageRenderingTest {
         for (JsonNode chart : charts) {
             assertThat(chart.get("xMin").asDouble()).isEqualTo(0);
             assertThat(chart.get("xMax").asDouble()).isEqualTo(10);
-            assertThat(chart.get("events").asInt()).isEqualTo(2);
+            assertThat(chart.get("events").asInt()).as("two event lines and a fault band").isEqualTo(3);
             // the plot areas start at the same x, so the charts' time axes line up
             assertThat(chart.get("left").asDouble()).isEqualTo(charts.get(0).get("left").asDouble());
         }

@@ -53,6 +53,7 @@ class ScenarioReportTest {
                 .series("scaling", "metric", List.of(new Sample(START.plusSeconds(1), 40.5), new Sample(START.plusSeconds(8), 71)))
                 .event(START.plusMillis(3_000), "deploy v2 started")
                 .event(START.plusMillis(4_250), NASTY)
+                .band(START.plusSeconds(6), START.plusSeconds(8), "redis +400 ms latency")
                 .section("Topology", "service api\n  <tasks> 2 & \"more\"")
                 .verdict(false, "10 failed requests <during> cutover");
     }
@@ -201,6 +202,20 @@ class ScenarioReportTest {
         assertThat(data.get("requests").isNull()).isTrue();
         assertThat(data.get("events").get(0).get("x").asDouble()).isEqualTo(5);
         assertThat(data.get("xMax").asDouble()).isEqualTo(10);
+    }
+
+    @Test
+    void aFaultIsABandFromItsStartToItsEnd() throws Exception {
+        Path page = ScenarioReport.named("A fault")
+                .series("db", "errors", List.of(new Sample(START, 0), new Sample(START.plusSeconds(20), 0)))
+                .band(START.plusSeconds(4), START.plusSeconds(9), "postgres unreachable")
+                .write(dir);
+        String html = Files.readString(page);
+        JsonNode band = embeddedData(html).get("events").get(0);
+        assertThat(band.get("x").asDouble()).isEqualTo(4);
+        assertThat(band.get("xEnd").asDouble()).isEqualTo(9);
+        assertThat(html).contains("4.000 to 9.000").contains("postgres unreachable");
+        assertThatThrownBy(() -> ScenarioReport.named("x").band(START.plusSeconds(2), START, "backwards")).hasMessageContaining("an end after it");
     }
 
     @Test

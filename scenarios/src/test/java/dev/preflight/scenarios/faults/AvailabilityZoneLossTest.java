@@ -37,6 +37,8 @@ class AvailabilityZoneLossTest {
             env.desiredCount("api", 2);
             assertThat(env.pipeline().deploy("api", "v1").succeeded()).isTrue();
             ServiceScheduler api = env.service("api");
+            ScenarioReport report;
+            Instant faultStart;
             Set<String> zones = api.runningTasks().stream().map(EcsTask::availabilityZone).collect(Collectors.toSet());
             assertThat(zones).as("tasks spread over the zones of api's subnets").hasSize(2);
             String lost = api.runningTasks().get(0).availabilityZone();
@@ -55,10 +57,10 @@ class AvailabilityZoneLossTest {
                 LoadSummary summary = load.summary();
                 long afterLoss = lostNanos - load.startNanoTime() + Duration.ofMillis(200).toNanos();
                 List<RequestRecord> late = load.records().stream().filter(r -> r.scheduledNanos() > afterLoss).toList();
-                ScenarioReport report = ScenarioReport.named("Availability Zone " + lost + " lost under load").requests(load);
+                report = ScenarioReport.named("Availability Zone " + lost + " lost under load").requests(load);
                 timeline.addTo(report);
-                report.event(lostAt, "fault: " + lost + " lost").event(replacedAt, "2 tasks in " + other)
-                        .verdict(late.stream().allMatch(RequestRecord::ok), summary.describe()).write(ScenarioReport.defaultDir());
+                report.event(replacedAt, "2 tasks in " + other).verdict(late.stream().allMatch(RequestRecord::ok), summary.describe());
+                faultStart = lostAt;
 
                 assertThat(late).as("requests sent after the loss").isNotEmpty().allMatch(RequestRecord::ok, "answered");
                 assertThat(api.tasks()).filteredOn(t -> lost.equals(t.availabilityZone()) && t.stopped())
@@ -68,6 +70,7 @@ class AvailabilityZoneLossTest {
             }
 
             env.runtime().restoreAvailabilityZone(lost);
+            report.band(faultStart, Instant.now(), "fault: " + lost + " lost").write(ScenarioReport.defaultDir());
             env.desiredCount("api", 3);
             await("a third task, placed in the restored zone").atMost(Duration.ofSeconds(90)).until(() -> api.runningTasks().stream()
                     .anyMatch(t -> lost.equals(t.availabilityZone())));

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL and Redis on a bad network day, through the fault proxies tasks reach them by: the
  * database unreachable (api's /api/db fails, its /health and the service stay up, and /api/db answers
  * again once it is back), connections reset (the next query recovers), Redis slowed (every /api/cache
- * takes the added latency, and not once it is removed). Each fault is on the page's timeline.
+ * takes the added latency, and not once it is removed). Each fault is a band on the page's timeline.
  */
 @PreflightEnvironment
 class EngineFaultsTest {
@@ -68,9 +68,10 @@ class EngineFaultsTest {
                 ScenarioReport report = ScenarioReport.named("PostgreSQL and Redis faults under api");
                 timeline.addTo(report);
                 for (FaultProxy.Fault f : faults.faults()) {
-                    report.event(f.start(), "fault: " + f.label());
-                    if (f.end() != null && !f.end().equals(f.start())) {
-                        report.event(f.end(), "fault over: " + f.label());
+                    if (f.end() == null || f.end().equals(f.start())) {
+                        report.event(f.start(), "fault: " + f.label());
+                    } else {
+                        report.band(f.start(), f.end(), "fault: " + f.label());
                     }
                 }
                 report.verdict(true, "api failed only its database calls while the database was unreachable, and recovered")

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * reports an out-of-memory kill (exit 137, "OutOfMemoryError: Container killed due to memory usage")
  * and replaced; a release that saturates its CPU drives the service's CPU metric above the frontend's
  * target-tracking target, and the autoscaler scales it out. The faults are the image's own
- * (fixtures/frontend APP_MEMORY_GROWTH_MB_PER_S, APP_CPU_BURN); each shows on the page's timeline.
+ * (fixtures/frontend APP_MEMORY_GROWTH_MB_PER_S, APP_CPU_BURN); each is a band on the page's timeline.
  */
 @PreflightEnvironment
 class TaskResourceFaultsTest {
@@ -45,7 +45,7 @@ class TaskResourceFaultsTest {
                 List<EcsTask> killed = frontend.tasks().stream().filter(t -> "v2".equals(t.version()) && t.stopped()).toList();
                 ScenarioReport report = ScenarioReport.named("A release that outgrows its memory is killed as ECS reports it");
                 timeline.addTo(report);
-                report.event(fault, "fault: v2 keeps 150 MB more memory every second").section("Deploy", leaking.toString())
+                report.band(fault, Instant.now(), "fault: v2 keeps 150 MB more memory every second").section("Deploy", leaking.toString())
                         .section("Stopped v2 tasks", killed.stream().map(t -> t.taskId() + " exit " + t.exitCode() + ": " + t.stoppedReason()
                                 + " / " + t.containerReason()).reduce("", (a, b) -> a + b + "\n"))
                         .verdict(killed.stream().anyMatch(t -> "OutOfMemoryError: Container killed due to memory usage".equals(t.containerReason())),
@@ -77,7 +77,7 @@ class TaskResourceFaultsTest {
                         && frontend.runningTasks().size() == 2);
                 ScenarioReport report = ScenarioReport.named("A saturated CPU scales the frontend out");
                 timeline.addTo(report);
-                report.event(fault, "fault: every frontend task keeps one core busy").section("Scaling", autoscaler.activities().toString())
+                report.band(fault, Instant.now(), "fault: every frontend task keeps one core busy").section("Scaling", autoscaler.activities().toString())
                         .verdict(true, "desired count 1 -> 2 on CPUUtilization").write(ScenarioReport.defaultDir());
             }
         }
