@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 /**
  * PostgreSQL and Redis on a bad network day, through the fault proxies tasks reach them by: the
  * database unreachable (api's /api/db fails, its /health and the service stay up, and /api/db answers
- * again once it is back), connections reset (the next query recovers), Redis slowed (every /api/cache
- * takes the added latency, and not once it is removed). Each fault is a band on the page's timeline.
+ * again once it is back), connections reset (the next query recovers), Redis unreachable (/api/cache
+ * fails, then answers again), Redis slowed (every /api/cache takes the added latency, and not once it
+ * is removed). Each fault is a band on the page's timeline.
  */
 @PreflightEnvironment
 class EngineFaultsTest {
@@ -56,6 +57,16 @@ class EngineFaultsTest {
                         .until(() -> status(lb, "/api/db") == 200);
 
                 assertThat(status(lb, "/api/cache")).isEqualTo(200);
+                faults.redis().cutOff();
+                try {
+                    await("/api/cache to fail while Redis is unreachable").atMost(Duration.ofSeconds(30))
+                            .until(() -> status(lb, "/api/cache") >= 500);
+                    assertThat(status(lb, "/api/health")).isEqualTo(200);
+                } finally {
+                    faults.redis().restore();
+                }
+                await("/api/cache to answer once Redis is back").atMost(Duration.ofSeconds(30)).until(() -> status(lb, "/api/cache") == 200);
+
                 faults.redis().latency(Duration.ofMillis(400));
                 try {
                     long slow = timed(lb, "/api/cache");
