@@ -12,6 +12,8 @@ import dev.preflight.faults.FaultProxy;
 import dev.preflight.junit.PreflightEnvironment;
 import dev.preflight.report.ScenarioReport;
 import dev.preflight.running.RunningEnvironment;
+import dev.preflight.traffic.LoadProfile;
+import dev.preflight.traffic.LoadRun;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +41,8 @@ class EngineFaultsTest {
             ServiceScheduler api = env.service("api");
             URI lb = env.loadBalancer();
             await("api's /api/db").atMost(Duration.ofSeconds(30)).until(() -> status(lb, "/api/db") == 200);
-            try (ServiceTimeline timeline = ServiceTimeline.record(api)) {
+            try (ServiceTimeline timeline = ServiceTimeline.record(api);
+                 LoadRun load = env.load(LoadProfile.of(10, Duration.ofSeconds(120)).withPath("/api/db").withMaxConcurrency(50))) {
                 faults.postgres().cutOff();
                 try {
                     await("/api/db to fail while the database is unreachable").atMost(Duration.ofSeconds(30))
@@ -76,7 +79,9 @@ class EngineFaultsTest {
                 }
                 assertThat(timed(lb, "/api/cache")).as("once the latency is removed").isLessThan(400);
 
-                ScenarioReport report = ScenarioReport.named("PostgreSQL and Redis faults under api");
+                load.stop();
+                load.awaitCompletion(Duration.ofSeconds(30));
+                ScenarioReport report = ScenarioReport.named("PostgreSQL and Redis faults under api").requests(load);
                 timeline.addTo(report);
                 for (FaultProxy.Fault f : faults.faults()) {
                     if (f.end() == null || f.end().equals(f.start())) {
@@ -85,6 +90,8 @@ class EngineFaultsTest {
                         report.band(f.start(), f.end(), "fault: " + f.label());
                     }
                 }
+                assertThat(load.summary().byStatus()).as("the /api/db load saw the outage and the recovery").containsKey(200)
+                        .containsKey(503);
                 report.verdict(true, "api failed only its database calls while the database was unreachable, and recovered")
                         .write(ScenarioReport.defaultDir());
             }
