@@ -659,6 +659,12 @@ final class TemplateMapper {
         if (!lb.has("listener")) {
             throw new TemplateProblem(where(id), "a listener rule without an emulated listener", "give the load balancer an HTTP listener");
         }
+        String listenerId = ids.logicalOf(text(id, "ListenerArn") == null ? "" : text(id, "ListenerArn")).orElse(null);
+        if (listenerId != null && !listenerId.equals(origins.get("loadBalancer.listener"))) {
+            fates.put(id, new ResourceFate(id, types.get(id), ResourceFate.Kind.NOT_EMULATED,
+                    "a rule of listener " + listenerId + ", which is not emulated", null));
+            return;
+        }
         ArrayNode rules = (ArrayNode) lb.get("listener").get("rules");
         ObjectNode rule = rules.addObject();
         rule.put("priority", props.path("Priority").asInt());

@@ -175,6 +175,32 @@ class TemplateReaderTest {
     }
 
     @Test
+    void theRulesOfAListenerThatIsNotEmulatedAreListedNotMoved() throws IOException {
+        Path t = template("""
+                Resources:
+                  Lb: { Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: { Type: application } }
+                  Web: { Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: { Port: 8080 } }
+                  Http:
+                    Type: AWS::ElasticLoadBalancingV2::Listener
+                    Properties: { LoadBalancerArn: !Ref Lb, Port: 80, Protocol: HTTP, DefaultActions: [{ Type: forward, TargetGroupArn: !Ref Web }] }
+                  Https:
+                    Type: AWS::ElasticLoadBalancingV2::Listener
+                    Properties: { LoadBalancerArn: !Ref Lb, Port: 443, Protocol: HTTPS, DefaultActions: [{ Type: forward, TargetGroupArn: !Ref Web }] }
+                  SecureRule:
+                    Type: AWS::ElasticLoadBalancingV2::ListenerRule
+                    Properties:
+                      ListenerArn: !Ref Https
+                      Priority: 5
+                      Conditions: [{ Field: path-pattern, Values: ["/secure/*"] }]
+                      Actions: [{ Type: forward, TargetGroupArn: !Ref Web }]
+                """);
+        TemplateRead read = TemplateReader.read(t, new TemplateReader.Options(null, Map.of(), null));
+        assertThat(read.tree().path("loadBalancer").path("listener").path("rules").size()).isZero();
+        assertThat(read.fates()).filteredOn(f -> f.logicalId().equals("SecureRule")).singleElement()
+                .satisfies(f -> assertThat(f.line()).contains("not emulated: a rule of listener Https"));
+    }
+
+    @Test
     void aMissingParameterSaysHowToGiveIt() throws IOException {
         Path t = template("""
                 Parameters: { Cidr: { Type: String } }
