@@ -1,8 +1,6 @@
 package dev.preflight.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.preflight.topology.Topology;
-import dev.preflight.topology.TopologyLoader;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,8 +17,7 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Topology model = new TopologyLoader().load(PreflightCli.topologyDir(topology), environment);
-        JsonNode answer = ControlEndpoint.call(model.naming().prefix(), "/apply", true);
+        JsonNode answer = ControlEndpoint.call(topology, environment, "/apply", true);
         if (answer.has("error")) {
             System.err.println("preflight: " + answer.path("error").asText());
             return 2;

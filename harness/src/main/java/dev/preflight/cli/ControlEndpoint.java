@@ -161,9 +161,14 @@ final class ControlEndpoint implements AutoCloseable {
                 + "). Fix: start it in another terminal with `make up ENV=...` first");
     }
 
-    /** One call to the running {@code up} of this environment: its JSON answer (an "error" field when it refused). */
-    static com.fasterxml.jackson.databind.JsonNode call(String environmentName, String path, boolean post) throws IOException, InterruptedException {
-        URI control = find(environmentName);
+    /**
+     * One call to the running {@code up} of an environment of a topology folder: its JSON answer (an
+     * "error" field when it refused). What `deploy`, `plan --live`, `apply` and `fault` send.
+     */
+    static com.fasterxml.jackson.databind.JsonNode call(Path topologyDir, String environment, String path, boolean post)
+            throws IOException, InterruptedException {
+        String name = new dev.preflight.topology.TopologyLoader().load(PreflightCli.topologyDir(topologyDir), environment).naming().prefix();
+        URI control = find(name);
         java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(control.resolve(path)).timeout(java.time.Duration.ofMinutes(15));
         request = post ? request.POST(java.net.http.HttpRequest.BodyPublishers.noBody()) : request.GET();
         String body = java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();

@@ -1,17 +1,9 @@
 package dev.preflight.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.preflight.topology.Topology;
-import dev.preflight.topology.TopologyLoader;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,15 +26,11 @@ final class DeployCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Topology model = new TopologyLoader().load(PreflightCli.topologyDir(topology), environment);
-        URI control = ControlEndpoint.find(model.naming().prefix());
         String query = "service=" + URLEncoder.encode(service, StandardCharsets.UTF_8)
                 + (version == null ? "" : "&version=" + URLEncoder.encode(version, StandardCharsets.UTF_8));
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(control.resolve("/deploy?" + query))
-                .timeout(Duration.ofMinutes(15)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode answer = new ObjectMapper().readTree(response.body());
-        if (response.statusCode() != 200) {
-            System.err.println("preflight: " + answer.path("error").asText(response.body()));
+        JsonNode answer = ControlEndpoint.call(topology, environment, "/deploy?" + query, true);
+        if (answer.has("error")) {
+            System.err.println("preflight: " + answer.path("error").asText());
             return 2;
         }
         System.out.printf("preflight: %s %s of %s in %.1f s%s%n", answer.path("result").asText(), answer.path("version").asText(),

@@ -1,8 +1,6 @@
 package dev.preflight.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.preflight.topology.Topology;
-import dev.preflight.topology.TopologyLoader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,8 +30,7 @@ final class FaultCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Topology model = new TopologyLoader().load(PreflightCli.topologyDir(topology), environment);
-        JsonNode answer = ControlEndpoint.call(model.naming().prefix(), "/fault?engine=" + URLEncoder.encode(engine, StandardCharsets.UTF_8)
+        JsonNode answer = ControlEndpoint.call(topology, environment, "/fault?engine=" + URLEncoder.encode(engine, StandardCharsets.UTF_8)
                 + "&action=" + URLEncoder.encode(action, StandardCharsets.UTF_8) + "&ms=" + millis, true);
         if (answer.has("error")) {
             System.err.println("preflight: " + answer.path("error").asText());

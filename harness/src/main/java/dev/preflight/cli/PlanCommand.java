@@ -41,8 +41,7 @@ final class PlanCommand implements Callable<Integer> {
         template.apply();
         Path source = PreflightCli.topologyDir(topology);
         if (live) {
-            Topology model = new TopologyLoader().load(source, environment);
-            JsonNode answer = ControlEndpoint.call(model.naming().prefix(), "/plan", false);
+            JsonNode answer = ControlEndpoint.call(source, environment, "/plan", false);
             answer.path("changes").forEach(c -> System.out.println("  drift: " + c.asText()));
             long changed = answer.path("changed").asLong();
             System.out.println("preflight plan: " + (changed == 0 ? "no drift: " : changed + " resource(s) drifted from the topology; `preflight"
