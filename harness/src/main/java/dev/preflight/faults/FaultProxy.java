@@ -96,8 +96,14 @@ public final class FaultProxy implements AutoCloseable {
         Instant now = Instant.now();
         faults.add(new Fault(name + " connections reset", now, now));
         for (Channel c : connections) {
-            c.config().setOption(ChannelOption.SO_LINGER, 0);
-            c.close();
+            // On the channel's own loop: a connection closing meanwhile is skipped, not an error
+            // (setting SO_LINGER on a socket that has just closed throws "Socket is closed").
+            c.eventLoop().execute(() -> {
+                if (c.isOpen()) {
+                    c.config().setOption(ChannelOption.SO_LINGER, 0);
+                    c.close();
+                }
+            });
         }
     }
 
