@@ -6,6 +6,7 @@ import dev.preflight.deploy.DeployResult;
 import dev.preflight.ecs.EcsTask;
 import dev.preflight.engine.EngineSettings;
 import dev.preflight.engine.Engines;
+import dev.preflight.iam.TaskRoleReport;
 import dev.preflight.environment.DeclaredEngineVersions;
 import dev.preflight.report.ScenarioReport;
 import dev.preflight.running.RunningEnvironment;
@@ -38,7 +39,7 @@ import java.util.function.Function;
  * The gate: says whether the proposed change (a topology folder and the images its Dockerfiles build)
  * can go out. It provisions the environment, deploys each service's baseline (the proposed image when
  * there is none), runs the standard checks (static rules, cutover, task loss, bad release, scaling,
- * rotation, then the rules on what was measured), writes the report and returns the verdicts with an
+ * rotation, then the task roles against every AWS call the tasks made and the rules on what was measured), writes the report and returns the verdicts with an
  * exit code: 0 safe, 1 a check failed, 2 the check could not be run.
  *
  * <p>With a baseline the environment starts as the baseline's topology and the cutover is the team's
@@ -289,11 +290,16 @@ public final class Gate {
                 verdicts.addAll(perService(ctx, services, loads, stalled, broken));
                 verdicts.addAll(scaling(ctx, services, loads, broken));
                 verdicts.addAll(rotation(ctx, services, loads, broken));
+                if (selected(TaskRoleCheck.NAME)) {
+                    // Last: it judges every call the run's tasks made.
+                    services.stream().filter(s -> !skippedBy(proposed, s, TaskRoleCheck.NAME))
+                            .forEach(s -> verdicts.add(TaskRoleCheck.of(proposed, s, env.taskRoles().report())));
+                }
                 if (selected("static")) {
                     verdicts.addAll(StaticRules.ofMeasurements(proposed, ctx.measured(),
                             services.stream().filter(s -> !skippedBy(proposed, s, "static")).toList()));
                 }
-                return write(dir, verdicts, start);
+                return write(dir, verdicts, start, env.taskRoles().report());
             }
         } catch (RuntimeException e) {
             return GateResult.couldNotRun(e.getClass().getSimpleName() + ": " + e.getMessage(), verdicts, Duration.between(start, Instant.now()));
@@ -463,8 +469,11 @@ public final class Gate {
         }
     }
 
-    /** The gate's own page: the verdict table first, each row linking to its check's page with the timeline. */
-    private GateResult write(Path dir, List<Verdict> verdicts, Instant start) {
+    /**
+     * The gate's own page: the verdict table first, each row linking to its check's page with the
+     * timeline; then the task roles' permissions used, unused and denied over the whole run.
+     */
+    private GateResult write(Path dir, List<Verdict> verdicts, Instant start, TaskRoleReport taskRoles) {
         Duration took = Duration.between(start, Instant.now());
         Path index = dir.toAbsolutePath().normalize().resolve("index.html");
         GateResult result = GateResult.of(verdicts, null, index, took);
@@ -472,6 +481,8 @@ public final class Gate {
         List<String> links = verdicts.stream().map(Verdict::page).toList();
         ScenarioReport page = ScenarioReport.named("preflight check: " + environment + (project == null ? "" : " (" + project + ")"))
                 .table("Verdicts", List.of("check", "service", "verdict", "evidence", "fix"), rows, links)
+                .table("Task roles over the run: permissions used, granted and never used, calls denied",
+                        List.of("role", "permission or call", "what happened", "calls", "detail"), taskRoles.rows(), null)
                 .verdict(result.exitCode() == GateResult.SAFE, result.summary().replaceFirst("; report: .*", ""));
         Path written = page.write(dir);
         return new GateResult(verdicts, result.exitCode(), null, written.toAbsolutePath(), index, took);

@@ -38,7 +38,7 @@ final class CheckCommand implements Callable<Integer> {
     List<Path> overlays = List.of();
 
     @Option(names = "--only", split = ",", paramLabel = "CHECK", description = "run only these checks: static, cutover, task-loss,"
-            + " bad-release, scaling, rotation")
+            + " bad-release, scaling, rotation, task-role")
     List<String> only = List.of();
 
     @Option(names = "--skip", split = ",", paramLabel = "CHECK", description = "skip these checks")

@@ -3,6 +3,7 @@ package dev.preflight.ecs;
 import dev.preflight.alb.ApplicationLoadBalancer;
 import dev.preflight.alb.TargetGroupRuntime;
 import dev.preflight.environment.Environment;
+import dev.preflight.iam.TaskRoleAccess;
 import dev.preflight.image.EcrRegistry;
 import dev.preflight.engine.ContainerNetwork;
 import dev.preflight.engine.EngineException;
@@ -205,6 +206,14 @@ public final class EcsRuntime implements AutoCloseable {
 
     public URI tasksAwsEndpoint() {
         return launcher.awsEndpoint();
+    }
+
+    /**
+     * Tasks started from now on that run as processes get their task role's credentials through
+     * {@code access}'s container credentials endpoint, as on ECS, instead of the engine's keys.
+     */
+    public void taskRoleAccess(TaskRoleAccess access) {
+        launcher.taskRoleAccess(access);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.preflight.ecs;
 
 import dev.preflight.aws.AwsClients;
 import dev.preflight.engine.LocalPorts;
+import dev.preflight.iam.TaskRoleAccess;
 import dev.preflight.image.EcrRegistry;
 import dev.preflight.image.Image;
 import dev.preflight.runtime.ContainerEnvironment;
@@ -30,6 +31,7 @@ final class TaskLauncher implements TaskStarter {
     private final TimeScale scale;
     private final Map<String, TaskDefinition> definitions = new ConcurrentHashMap<>();
     private volatile URI awsEndpoint;
+    private volatile TaskRoleAccess access;
 
     TaskLauncher(AwsClients aws, EcrRegistry registry, TaskRunner runner, TimeScale scale) {
         this.aws = aws;
@@ -46,6 +48,11 @@ final class TaskLauncher implements TaskStarter {
 
     void awsEndpoint(URI endpoint) {
         this.awsEndpoint = Objects.requireNonNull(endpoint, "endpoint");
+    }
+
+    /** Tasks started from now on that share this machine's network get their task role's credentials from it. */
+    void taskRoleAccess(TaskRoleAccess newAccess) {
+        this.access = newAccess;
     }
 
     TaskDefinition definition(String arn) {
@@ -89,11 +96,17 @@ final class TaskLauncher implements TaskStarter {
         // on its container port, as on Fargate, and gets no PORT it did not ask for.
         boolean shared = runner.sharesHostNetwork();
         int port = shared ? LocalPorts.freePort() : containerPort(container);
+        TaskDefinition definition = definition(taskDefinitionArn);
         Map<String, String> environment;
         try {
-            // A container reaches the engine at its own endpoint (on the run's network), not at this machine's loopback.
+            // A container reaches the engine at its own endpoint (on the run's network), not at this machine's loopback,
+            // nor the credentials endpoint (SDKs take it only on loopback or ECS's link-local address): it gets the engine's keys.
+            TaskRoleAccess roles = access;
+            Map<String, String> credentials = !shared || roles == null ? null
+                    : definition.taskRoleArn() == null || definition.taskRoleArn().isBlank() ? Map.of()
+                    : roles.issue(taskId, definition.family(), definition.taskRoleArn());
             environment = ContainerEnvironment.of(container, new SecretResolver(aws.secrets()), aws, shared ? awsEndpoint : aws.endpoint(),
-                    shared ? port : null);
+                    shared ? port : null, credentials);
         } catch (RuntimeException e) {
             throw new LaunchException("ResourceInitializationError: unable to pull secrets or registry auth: " + e.getMessage(), e);
         }
@@ -103,7 +116,6 @@ final class TaskLauncher implements TaskStarter {
         String stream = prefix + "/" + container.name() + "/" + taskId;
         // stopTimeout is a deadline the application races: AWS's number, in real time.
         int stopTimeout = container.stopTimeout() == null ? 30 : container.stopTimeout();
-        TaskDefinition definition = definition(taskDefinitionArn);
         TaskSpec spec = new TaskSpec(taskId, taskDefinitionArn, container.name(), image, environment, port,
                 scale.real(stopTimeout), group, stream, units(definition.cpu()), units(definition.memory()));
         try {

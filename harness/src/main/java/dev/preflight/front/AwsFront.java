@@ -1,6 +1,7 @@
 package dev.preflight.front;
 
 import dev.preflight.ecs.EcsRuntime;
+import dev.preflight.iam.TaskRoleAccess;
 import dev.preflight.oidc.GithubOidcIssuer;
 import dev.preflight.oidc.WebIdentityTrust;
 import java.net.URI;
@@ -62,14 +63,15 @@ public final class AwsFront implements AutoCloseable {
 
     /** A front for the runtime, over the engine its environment uses. */
     public static AwsFront start(EcsRuntime runtime) {
-        return start(runtime, runtime.environment().awsEndpoint(), new WebIdentityTrust(GithubOidcIssuer.create().publicKeys()));
+        return start(runtime, runtime.environment().awsEndpoint(), new WebIdentityTrust(GithubOidcIssuer.create().publicKeys()), null);
     }
 
     /**
      * A front for the runtime over this engine endpoint; AssumeRoleWithWebIdentity of the topology's roles
-     * is decided by {@code trust} (the keys of the OIDC issuer the harness trusts as GitHub's).
+     * is decided by {@code trust} (the keys of the OIDC issuer the harness trusts as GitHub's); tasks'
+     * calls signed with their task role's credentials are judged by {@code access} (null: not judged).
      */
-    public static AwsFront start(EcsRuntime runtime, URI engine, WebIdentityTrust trust) {
+    public static AwsFront start(EcsRuntime runtime, URI engine, WebIdentityTrust trust, TaskRoleAccess access) {
         Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(engine, "engine endpoint");
         String threads = "aws-front-" + INSTANCES.incrementAndGet();
@@ -91,7 +93,7 @@ public final class AwsFront implements AutoCloseable {
             connector.setIdleTimeout(120_000);
             server.addConnector(connector);
             server.setHandler(new FrontHandler(engine, new EcsAnswers(runtime), new ElbAnswers(runtime),
-                    new StsAnswers(() -> runtime.environment().topology(), trust), threads, scheduler));
+                    new StsAnswers(() -> runtime.environment().topology(), trust), access, threads, scheduler));
             server.start();
             AwsFront front = new AwsFront(server, connector, scheduler, engine);
             LOG.info("AWS front for {} listening on {}, over the engine at {}", runtime.clusterName(), front.endpoint(), engine);

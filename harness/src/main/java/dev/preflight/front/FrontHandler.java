@@ -1,5 +1,9 @@
 package dev.preflight.front;
 
+import dev.preflight.iam.AwsCall;
+import dev.preflight.iam.RecordedCall;
+import dev.preflight.iam.TaskIdentity;
+import dev.preflight.iam.TaskRoleAccess;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -41,7 +45,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Which call it is: ECS JSON 1.1 calls by their {@code X-Amz-Target}; ELBv2 Query calls by their
  * {@code Action} in the form body, read only for form bodies signed for {@code elasticloadbalancing}
- * (or not signed, as STS's AssumeRoleWithWebIdentity is). This is the one place every call passes: where calls would be recorded per caller.
+ * (or not signed, as STS's AssumeRoleWithWebIdentity is).
+ *
+ * <p>This is the one place every call passes, so it is where a task's calls are judged against its
+ * task role ({@link TaskRoleAccess}): a call signed with a task's credentials is read (S3's from its
+ * method and path, before the body streams; JSON and Query calls from their body, read whole),
+ * recorded, and in enforce mode answered with AccessDenied when the role does not allow it.
  */
 final class FrontHandler extends ProxyHandler {
     private static final Logger LOG = LoggerFactory.getLogger(FrontHandler.class);
@@ -55,11 +64,14 @@ final class FrontHandler extends ProxyHandler {
     private final EcsAnswers ecs;
     private final ElbAnswers elb;
     private final StsAnswers sts;
+    /** Judges the calls of tasks signed with their task role's credentials; null when tasks get the engine's keys. */
+    private final TaskRoleAccess access;
     private final String threadName;
     private final Scheduler scheduler;
 
-    FrontHandler(URI engine, EcsAnswers ecs, ElbAnswers elb, StsAnswers sts, String threadName, Scheduler scheduler) {
+    FrontHandler(URI engine, EcsAnswers ecs, ElbAnswers elb, StsAnswers sts, TaskRoleAccess access, String threadName, Scheduler scheduler) {
         this.engine = engine;
+        this.access = access;
         this.ecs = ecs;
         this.elb = elb;
         this.sts = sts;
@@ -96,23 +108,84 @@ final class FrontHandler extends ProxyHandler {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        TaskIdentity caller = taskCaller(request);
         String target = request.getHeaders().get("X-Amz-Target");
+        // S3 takes any Content-Type for an object, a form's too: only other services' forms are Query calls.
+        boolean query = isForm(request) && !"s3".equals(QueryParameters.signedService(request.getHeaders().get(HttpHeader.AUTHORIZATION)));
+        if (caller != null && target == null && !query) {
+            // REST (S3): the call is in the method, path and query; the body streams on if it is allowed.
+            RecordedCall judged = access.judge(caller, read(request, null));
+            if (judged.refused()) {
+                write(AccessDeniedAnswers.of(AccessDeniedAnswers.Protocol.REST_XML, judged), response, callback);
+                return true;
+            }
+        }
         if (target != null && target.startsWith(EcsAnswers.TARGET_PREFIX)
                 && EcsAnswers.OPERATIONS.contains(target.substring(EcsAnswers.TARGET_PREFIX.length()))) {
             String operation = target.substring(EcsAnswers.TARGET_PREFIX.length());
-            answer(request, response, callback, body -> ecs.answer(operation, body, forwarded(request)));
+            answer(request, response, callback, judged(caller, request, body -> ecs.answer(operation, body, forwarded(request))));
             return true;
         }
-        if (mayBeElbQuery(request)) {
-            answer(request, response, callback, body -> {
+        if (query && mayBeElbQuery(request)) {
+            answer(request, response, callback, judged(caller, request, body -> {
                 Map<String, String> parameters = QueryParameters.parse(request.getHttpURI().getQuery());
                 QueryParameters.parse(new String(body, StandardCharsets.UTF_8)).forEach(parameters::putIfAbsent);
                 return StsAnswers.ACTION.equals(parameters.get("Action")) ? sts.answer(parameters, forwarded(request), body)
                         : elb.answer(parameters, forwarded(request), body);
-            });
+            }));
+            return true;
+        }
+        if (caller != null && (target != null || query)) {
+            // JSON and Query calls carry their action and resource in the body: read it whole, judge, send it on.
+            answer(request, response, callback, judged(caller, request, body -> forwarded(request).send(body)));
             return true;
         }
         return super.handle(withoutExpectContinue(request), response, callback);
+    }
+
+    /** The task whose role's credentials signed the call (header or presigned URL), or null. */
+    private TaskIdentity taskCaller(Request request) {
+        if (access == null) {
+            return null;
+        }
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        String key = QueryParameters.signedAccessKey(authorization);
+        if (key == null) {
+            String presigned = QueryParameters.parse(request.getHttpURI().getQuery()).get("X-Amz-Credential");
+            key = presigned == null ? null : presigned.split("/")[0];
+        }
+        return access.caller(key).orElse(null);
+    }
+
+    /** Judges a task's JSON or Query call on its body before {@code next} answers it; refused, AccessDenied instead. */
+    private Answerer judged(TaskIdentity caller, Request request, Answerer next) {
+        if (caller == null) {
+            return next;
+        }
+        return body -> {
+            RecordedCall judged = access.judge(caller, read(request, body));
+            if (judged.refused()) {
+                return AccessDeniedAnswers.of(request.getHeaders().get("X-Amz-Target") != null ? AccessDeniedAnswers.Protocol.JSON
+                        : AccessDeniedAnswers.Protocol.QUERY, judged);
+            }
+            return next.answer(body);
+        };
+    }
+
+    private AwsCall read(Request request, byte[] body) {
+        String service = QueryParameters.signedService(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+        if (service == null) {
+            String presigned = QueryParameters.parse(request.getHttpURI().getQuery()).get("X-Amz-Credential");
+            String[] scope = presigned == null ? new String[0] : presigned.split("/");
+            service = scope.length >= 5 ? scope[3] : "unknown";
+        }
+        Map<String, String> parameters = QueryParameters.parse(request.getHttpURI().getQuery());
+        String target = request.getHeaders().get("X-Amz-Target");
+        if (body != null && target == null) {
+            QueryParameters.parse(new String(body, StandardCharsets.UTF_8)).forEach(parameters::putIfAbsent);
+        }
+        String path = request.getHttpURI().getPath();
+        return access.reader().read(service, request.getMethod(), path == null ? "/" : path, parameters, target, body);
     }
 
     /**
@@ -133,12 +206,14 @@ final class FrontHandler extends ProxyHandler {
         };
     }
 
+    /** A form body: an AWS Query call, its Action in the body. */
+    private static boolean isForm(Request request) {
+        String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    }
+
     /** A form body signed for ELBv2 (or unsigned): the Action is in the body. */
     private static boolean mayBeElbQuery(Request request) {
-        String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            return false;
-        }
         String service = QueryParameters.signedService(request.getHeaders().get(HttpHeader.AUTHORIZATION));
         return service == null || "elasticloadbalancing".equals(service);
     }

@@ -32,16 +32,26 @@ final class QueryParameters {
      * ({@code Credential=AKID/20240101/eu-west-1/elasticloadbalancing/aws4_request}), or null.
      */
     static String signedService(String authorization) {
+        String[] scope = credentialScope(authorization);
+        return scope.length >= 5 ? scope[scope.length - 2] : null;
+    }
+
+    /** The access key id a SigV4 {@code Authorization} header is signed with, or null. */
+    static String signedAccessKey(String authorization) {
+        String[] scope = credentialScope(authorization);
+        return scope.length >= 5 ? scope[0] : null;
+    }
+
+    private static String[] credentialScope(String authorization) {
         if (authorization == null) {
-            return null;
+            return new String[0];
         }
         int at = authorization.indexOf("Credential=");
         if (at < 0) {
-            return null;
+            return new String[0];
         }
         String credential = authorization.substring(at + "Credential=".length());
         int end = credential.indexOf(',');
-        String[] scope = (end < 0 ? credential : credential.substring(0, end)).trim().split("/");
-        return scope.length >= 5 ? scope[scope.length - 2] : null;
+        return (end < 0 ? credential : credential.substring(0, end)).trim().split("/");
     }
 }

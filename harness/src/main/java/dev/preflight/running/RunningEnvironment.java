@@ -13,6 +13,11 @@ import dev.preflight.engine.Engines;
 import dev.preflight.environment.Environment;
 import dev.preflight.environment.TopologyLocator;
 import dev.preflight.front.AwsFront;
+import dev.preflight.iam.AccessMode;
+import dev.preflight.iam.AwsCallReader;
+import dev.preflight.iam.RolePolicies;
+import dev.preflight.iam.TaskCredentialsEndpoint;
+import dev.preflight.iam.TaskRoleAccess;
 import dev.preflight.oidc.GithubOidcIssuer;
 import dev.preflight.oidc.WebIdentityTrust;
 import dev.preflight.secrets.RunSecrets;
@@ -58,24 +63,31 @@ public final class RunningEnvironment implements AutoCloseable {
     private final WebhookReceiver webhook;
     private final DeployPipeline pipeline;
     private final GithubOidcIssuer githubOidc = GithubOidcIssuer.create();
+    private final TaskRoleAccess taskRoles;
 
-    private RunningEnvironment(Environment environment, boolean owned, RuntimeOptions options) {
+    private RunningEnvironment(Environment environment, boolean owned, RuntimeOptions options, AccessMode mode) {
         this.environment = environment;
         this.owned = owned;
         WebhookReceiver receiver = WebhookReceiver.start();
+        TaskRoleAccess roles = new TaskRoleAccess(TaskCredentialsEndpoint.start(), new RolePolicies(environment.aws().iam()),
+                new AwsCallReader(environment.region(), environment.outputs().get("account", "id")
+                        .orElseGet(() -> environment.aws().sts().getCallerIdentity().account())), mode);
         EcsRuntime started = null;
         try {
             started = EcsRuntime.start(environment, options);
-            this.front = AwsFront.start(started, environment.awsEndpoint(), new WebIdentityTrust(githubOidc.publicKeys()));
+            this.front = AwsFront.start(started, environment.awsEndpoint(), new WebIdentityTrust(githubOidc.publicKeys()), roles);
         } catch (RuntimeException e) {
             if (started != null) {
                 started.close();
             }
+            roles.close();
             receiver.close();
             throw e;
         }
         this.runtime = started;
+        this.taskRoles = roles;
         runtime.tasksAwsEndpoint(front.endpoint());
+        runtime.taskRoleAccess(roles);
         this.frontClients = new AwsClients(front.endpoint(), environment.region(), environment.aws().accessKeyId(),
                 environment.aws().secretAccessKey());
         this.webhook = receiver;
@@ -84,7 +96,7 @@ public final class RunningEnvironment implements AutoCloseable {
 
     /** What to run: {@code environment} of the topology folder (an overlay in its environments/). */
     public static Definition of(String environment) {
-        return new Definition(environment, null, null, List.of(), UnaryOperator.identity(), null, System.out);
+        return new Definition(environment, null, null, List.of(), UnaryOperator.identity(), null, System.out, null);
     }
 
     /**
@@ -92,7 +104,12 @@ public final class RunningEnvironment implements AutoCloseable {
      * and leaves the environment to its owner.
      */
     public static RunningEnvironment on(Environment environment, RuntimeOptions options) {
-        return new RunningEnvironment(environment, false, options);
+        return on(environment, options, AccessMode.fromSystemProperty());
+    }
+
+    /** As {@link #on(Environment, RuntimeOptions)}, tasks' calls their role does not allow handled as {@code mode} says. */
+    public static RunningEnvironment on(Environment environment, RuntimeOptions options, AccessMode mode) {
+        return new RunningEnvironment(environment, false, options, mode);
     }
 
     public Environment environment() {
@@ -132,6 +149,15 @@ public final class RunningEnvironment implements AutoCloseable {
      */
     public GithubOidcIssuer githubOidc() {
         return githubOidc;
+    }
+
+    /**
+     * Least privilege at run time: the tasks' calls with their task roles' credentials, judged against
+     * the roles' policies ({@code taskRoles().report()}: used, unused, denied per role), and the mode
+     * that says whether a denied call is refused.
+     */
+    public TaskRoleAccess taskRoles() {
+        return taskRoles;
     }
 
     public WebhookReceiver webhook() {
@@ -182,6 +208,7 @@ public final class RunningEnvironment implements AutoCloseable {
             } finally {
                 frontClients.close();
                 front.close();
+                taskRoles.close();
             }
         } finally {
             try {
@@ -210,9 +237,10 @@ public final class RunningEnvironment implements AutoCloseable {
         private final UnaryOperator<Topology> edit;
         private final RuntimeOptions options;
         private final PrintStream progress;
+        private final AccessMode taskRoleMode;
 
         private Definition(String environment, Path topologyDir, String project, List<Overlay> overlays,
-                           UnaryOperator<Topology> edit, RuntimeOptions options, PrintStream progress) {
+                           UnaryOperator<Topology> edit, RuntimeOptions options, PrintStream progress, AccessMode taskRoleMode) {
             this.environment = Objects.requireNonNull(environment, "environment");
             this.topologyDir = topologyDir;
             this.project = project;
@@ -220,16 +248,17 @@ public final class RunningEnvironment implements AutoCloseable {
             this.edit = edit;
             this.options = options;
             this.progress = progress;
+            this.taskRoleMode = taskRoleMode;
         }
 
         /** The topology folder (base.yaml and environments/); by default {@link TopologyLocator#topologyDir()}. */
         public Definition withTopologyDir(Path dir) {
-            return new Definition(environment, dir, project, overlays, edit, options, progress);
+            return new Definition(environment, dir, project, overlays, edit, options, progress, taskRoleMode);
         }
 
         /** Its own copy under this project name: every AWS name, database and role carries it. */
         public Definition withProject(String newProject) {
-            return new Definition(environment, topologyDir, newProject, overlays, edit, options, progress);
+            return new Definition(environment, topologyDir, newProject, overlays, edit, options, progress, taskRoleMode);
         }
 
         /** A change in the topology's own YAML, merged and validated like the environment's overlay. */
@@ -240,7 +269,7 @@ public final class RunningEnvironment implements AutoCloseable {
         public Definition withOverlay(Overlay overlay) {
             List<Overlay> more = new ArrayList<>(overlays);
             more.add(Objects.requireNonNull(overlay, "overlay"));
-            return new Definition(environment, topologyDir, project, more, edit, options, progress);
+            return new Definition(environment, topologyDir, project, more, edit, options, progress, taskRoleMode);
         }
 
         /**
@@ -249,17 +278,25 @@ public final class RunningEnvironment implements AutoCloseable {
          */
         public Definition withUnvalidatedEdit(UnaryOperator<Topology> change) {
             UnaryOperator<Topology> before = edit;
-            return new Definition(environment, topologyDir, project, overlays, t -> change.apply(before.apply(t)), options, progress);
+            return new Definition(environment, topologyDir, project, overlays, t -> change.apply(before.apply(t)), options, progress, taskRoleMode);
         }
 
         public Definition withRuntimeOptions(RuntimeOptions newOptions) {
-            return new Definition(environment, topologyDir, project, overlays, edit, newOptions, progress);
+            return new Definition(environment, topologyDir, project, overlays, edit, newOptions, progress, taskRoleMode);
         }
 
 
+        /**
+         * What the front does with a task's call its task role does not allow: {@link AccessMode#REPORT}
+         * (through, and listed) or {@link AccessMode#ENFORCE} (AccessDenied); by default {@code -Dpreflight.iam}, else report.
+         */
+        public Definition withTaskRoleMode(AccessMode mode) {
+            return new Definition(environment, topologyDir, project, overlays, edit, options, progress, Objects.requireNonNull(mode, "mode"));
+        }
+
         /** Where provisioning prints its lines; null for silence. */
         public Definition withProgress(PrintStream out) {
-            return new Definition(environment, topologyDir, project, overlays, edit, options, out);
+            return new Definition(environment, topologyDir, project, overlays, edit, options, out, taskRoleMode);
         }
 
         /** The topology this definition stands for, loaded and validated (overlays included). */
@@ -274,7 +311,8 @@ public final class RunningEnvironment implements AutoCloseable {
             Topology topology = topology();
             Environment env = Environment.provision(topology, engines, progress);
             try {
-                return new RunningEnvironment(env, true, options != null ? options : RuntimeOptions.defaults());
+                return new RunningEnvironment(env, true, options != null ? options : RuntimeOptions.defaults(),
+                        taskRoleMode != null ? taskRoleMode : AccessMode.fromSystemProperty());
             } catch (RuntimeException e) {
                 try {
                     env.destroy();

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public record CheckSettings(Load load, List<String> skip) {
     /** The standard checks, by the names {@code --only}, {@code --skip} and {@code skip} use. */
-    public static final List<String> CHECKS = List.of("static", "cutover", "task-loss", "bad-release", "scaling", "rotation");
+    public static final List<String> CHECKS = List.of("static", "cutover", "task-loss", "bad-release", "scaling", "rotation", "task-role");
 
     public static final CheckSettings DEFAULTS = new CheckSettings(null, List.of());
 

@@ -15,6 +15,13 @@ public record Container(Integer port, Integer stopTimeout, String logGroup, Cont
         secrets = Maps.copy(secrets);
     }
 
+    /** The same container with one more (or another) environment variable. */
+    public Container withEnvironment(String name, String value) {
+        Map<String, String> more = new java.util.LinkedHashMap<>(environment);
+        more.put(name, value);
+        return new Container(port, stopTimeout, logGroup, healthCheck, more, secrets);
+    }
+
     /** Defaults are ECS's: interval 30 s, timeout 5 s, retries 3, no start period. */
     public record ContainerHealthCheck(String command, Integer intervalSeconds, Integer timeoutSeconds,
                                        Integer retries, Integer startPeriodSeconds) {

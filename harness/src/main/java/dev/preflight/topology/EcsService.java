@@ -38,6 +38,11 @@ public record EcsService(
                 healthCheckGracePeriodSeconds, container, deployment, newAutoscaling, check);
     }
 
+    public EcsService withContainer(Container newContainer) {
+        return new EcsService(image, cpu, memory, desiredCount, subnets, securityGroups, executionRole, taskRole, targetGroup,
+                healthCheckGracePeriodSeconds, newContainer, deployment, autoscaling, check);
+    }
+
     public EcsService withDesiredCount(int count) {
         return new EcsService(image, cpu, memory, count, subnets, securityGroups, executionRole, taskRole, targetGroup,
                 healthCheckGracePeriodSeconds, container, deployment, autoscaling, check);

@@ -1,6 +1,7 @@
 package dev.preflight.scenarios.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import dev.preflight.engine.EngineSettings;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -48,6 +50,8 @@ class GateOnProposedChangesTest {
         String name = file.substring(0, file.length() - ".yaml".length());
         JsonNode change = YAML.readTree(changesDir().resolve(file).toFile());
         JsonNode expect = change.path("expect");
+        assumeFalse(change.path("tasks").asText("").equals("processes") && EngineSettings.fromSystem().containerTasks(),
+                file + " is checked with process tasks (tasks: processes)");
         Path gateReport = ScenarioReport.defaultDir().resolve("gate-" + name);
         Gate gate = Gate.of("dev").withProject("gate" + name.replace("-", "")).withEngines(engines).withReportDir(gateReport)
                 .withOverlay(Overlay.yaml(file, change.path("overlay").asText("")))
