@@ -13,6 +13,10 @@ public record Decision(boolean allowed, PolicyStatement statement, String reason
         return new Decision(false, s, "explicitly denied by " + s.label());
     }
 
+    static Decision needsNoPermission(String action) {
+        return new Decision(true, null, action + " needs no permission");
+    }
+
     static Decision implicitDeny(String action) {
         return new Decision(false, null, "no identity-based policy allows the " + action + " action");
     }

@@ -19,6 +19,8 @@ import software.amazon.awssdk.services.iam.IamClient;
 public final class RolePolicies {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration FRESH = Duration.ofSeconds(1);
+    /** Calls IAM never denies: any caller may ask who it is. */
+    private static final java.util.Set<String> NEEDS_NO_PERMISSION = java.util.Set.of("sts:getcalleridentity");
 
     private record Read(List<PolicyStatement> statements, long atNanos) {
     }
@@ -41,6 +43,9 @@ public final class RolePolicies {
     }
 
     public Decision decide(String roleName, AwsCall call) {
+        if (NEEDS_NO_PERMISSION.contains(call.action().toLowerCase(java.util.Locale.ROOT))) {
+            return Decision.needsNoPermission(call.action());
+        }
         List<PolicyStatement> statements = statements(roleName);
         for (PolicyStatement s : statements) {
             if (!s.allow() && s.matches(call)) {

@@ -59,14 +59,52 @@ public final class TaskRoleAccess implements AutoCloseable {
         return credentials.identity(accessKeyId);
     }
 
+    /**
+     * Whether an S3 object exists ({@code bucket}, {@code key}), asked of the engine with its own keys:
+     * S3 answers a missing key with 404 only to a caller that may list the bucket.
+     */
+    public interface ObjectLookup {
+        boolean exists(String bucket, String key);
+    }
+
+    private volatile ObjectLookup objects;
+
+    /** With {@code lookup}, a GetObject of a missing key by a role without s3:ListBucket is judged as S3 does (403). */
+    public TaskRoleAccess withObjectLookup(ObjectLookup lookup) {
+        this.objects = lookup;
+        return this;
+    }
+
     /** Judges and records one call of a task; the answer says whether to refuse it. */
     public RecordedCall judge(TaskIdentity caller, AwsCall call) {
-        Decision decision = policies.decide(caller.roleName(), call);
+        Decision decision = missingObject(caller, call, policies.decide(caller.roleName(), call));
         RecordedCall recorded = new RecordedCall(Instant.now(), caller, call, decision, !decision.allowed() && mode == AccessMode.ENFORCE);
         synchronized (calls) {
             calls.add(recorded);
         }
         return recorded;
+    }
+
+    /**
+     * S3's rule for a GetObject (or HeadObject) of a key that does not exist: without s3:ListBucket on
+     * the bucket the answer is 403 AccessDenied, not 404 NoSuchKey (S3 will not tell such a caller
+     * what the bucket holds). An app that reads a 404 as "not there" gets a 403 on AWS.
+     */
+    private Decision missingObject(TaskIdentity caller, AwsCall call, Decision allowed) {
+        ObjectLookup lookup = objects;
+        if (lookup == null || !allowed.allowed() || !call.action().equals("s3:GetObject") || call.resource() == null
+                || !call.resource().startsWith("arn:aws:s3:::")) {
+            return allowed;
+        }
+        String path = call.resource().substring("arn:aws:s3:::".length());
+        int slash = path.indexOf('/');
+        String bucket = path.substring(0, slash);
+        AwsCall list = new AwsCall("s3:ListBucket", "arn:aws:s3:::" + bucket);
+        if (policies.decide(caller.roleName(), list).allowed() || lookup.exists(bucket, path.substring(slash + 1))) {
+            return allowed;
+        }
+        return new Decision(false, null, "the key does not exist and the role may not s3:ListBucket arn:aws:s3:::" + bucket
+                + ": S3 answers such a caller 403 AccessDenied, not 404 NoSuchKey");
     }
 
     public List<RecordedCall> calls() {

@@ -71,7 +71,8 @@ public final class RunningEnvironment implements AutoCloseable {
         WebhookReceiver receiver = WebhookReceiver.start();
         TaskRoleAccess roles = new TaskRoleAccess(TaskCredentialsEndpoint.start(), new RolePolicies(environment.aws().iam()),
                 new AwsCallReader(environment.region(), environment.outputs().get("account", "id")
-                        .orElseGet(() -> environment.aws().sts().getCallerIdentity().account())), mode);
+                        .orElseGet(() -> environment.aws().sts().getCallerIdentity().account())), mode)
+                .withObjectLookup((bucket, key) -> objectExists(environment, bucket, key));
         EcsRuntime started = null;
         try {
             started = EcsRuntime.start(environment, options);
@@ -92,6 +93,17 @@ public final class RunningEnvironment implements AutoCloseable {
                 environment.aws().secretAccessKey());
         this.webhook = receiver;
         this.pipeline = new DeployPipeline(runtime, new WebhookNotifier(webhook.url()));
+    }
+
+    private static boolean objectExists(Environment environment, String bucket, String key) {
+        try {
+            environment.aws().s3().headObject(r -> r.bucket(bucket).key(key));
+            return true;
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+            return false;
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            return e.statusCode() != 404;
+        }
     }
 
     /** What to run: {@code environment} of the topology folder (an overlay in its environments/). */

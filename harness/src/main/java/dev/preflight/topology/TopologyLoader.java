@@ -187,7 +187,10 @@ public final class TopologyLoader {
         return (ObjectNode) node;
     }
 
-    /** An overlay changes values; it never adds resources or keys the base does not have. */
+    /** A service's {@code check} settings, which an overlay may add (a change's own load path, a check it skips). */
+    private static final java.util.regex.Pattern GATE_SETTINGS = java.util.regex.Pattern.compile("ecs\\.services\\.[^.]+\\.check(\\..*)?");
+
+    /** An overlay changes values; it never adds resources or keys the base does not have (but for gate settings). */
     private static void checkOverlayShape(JsonNode base, JsonNode overlay, String path, Path overlayFile,
                                           List<TopologyException.Problem> problems) {
         if (!overlay.isObject()) {
@@ -198,6 +201,9 @@ public final class TopologyLoader {
             Map.Entry<String, JsonNode> field = fields.next();
             String childPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
             JsonNode baseChild = base == null ? null : base.get(field.getKey());
+            if ((baseChild == null || baseChild.isNull()) && GATE_SETTINGS.matcher(childPath).matches()) {
+                continue; // how the gate checks a service is no part of the environment's shape
+            }
             if (baseChild == null || baseChild.isNull()) {
                 Collection<String> known = new ArrayList<>();
                 if (base != null) {

@@ -53,6 +53,13 @@ class RolePoliciesTest {
     }
 
     @Test
+    void whoAmINeedsNoPermission() {
+        Decision who = new RolePolicies(iam).decide("api-task", new AwsCall("sts:GetCallerIdentity", null));
+        assertThat(who.allowed()).isTrue();
+        assertThat(who.reason()).isEqualTo("sts:GetCallerIdentity needs no permission");
+    }
+
+    @Test
     void anExplicitDenyWinsOverAnAllow() {
         Decision acl = new RolePolicies(iam).decide("api-task", new AwsCall("s3:PutObjectAcl", "arn:aws:s3:::shop-media/a.png"));
         assertThat(acl.allowed()).isFalse();

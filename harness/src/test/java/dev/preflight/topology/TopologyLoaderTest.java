@@ -194,6 +194,18 @@ class TopologyLoaderTest {
     }
 
     @Test
+    void anOverlayMayAddAServicesGateSettingsButNotAnUnknownKeyInThem() {
+        Topology topology = loader.load(REFERENCE, "dev", java.util.List.of(
+                Overlay.yaml("gallery", "ecs: {services: {frontend: {check: {load: {path: /media}, skip: [scaling]}}}}")));
+        assertThat(topology.ecs().services().get("frontend").check().load().path()).isEqualTo("/media");
+        assertThat(topology.ecs().services().get("frontend").check().skip()).containsExactly("scaling");
+        assertThatThrownBy(() -> loader.load(REFERENCE, "dev", java.util.List.of(
+                Overlay.yaml("typo", "ecs: {services: {frontend: {check: {lod: {path: /media}}}}}"))))
+                .isInstanceOf(TopologyException.class)
+                .hasMessageContaining("lod");
+    }
+
+    @Test
     void anOverlayThatBreaksARuleGetsTheValidatorsMessageAtTheOverlay() {
         assertThatThrownBy(() -> loader.load(REFERENCE, "dev", java.util.List.of(
                 Overlay.yaml("min-over-max", "ecs: {services: {api: {autoscaling: {min: 5}}}}"))))

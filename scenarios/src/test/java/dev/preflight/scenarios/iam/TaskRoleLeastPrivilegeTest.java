@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * policies. The api's media upload is allowed (api-task grants s3:PutObject on the media bucket); a
  * frontend that grew a gallery lists the bucket, which frontend-task does not grant: in enforce mode S3
  * answers AccessDenied and the gallery fails, in report mode the call goes through and is listed; the
- * api's s3:GetObject, granted and never called, is listed as unused.
+ * api's s3:GetObject, granted and never called, is listed as unused; and a GetObject of a missing key
+ * by api-task, which may not list the bucket, is answered 403 as S3 does, not 404.
  */
 @PreflightEnvironment
 class TaskRoleLeastPrivilegeTest {
@@ -56,10 +57,19 @@ class TaskRoleLeastPrivilegeTest {
             assertThat(refused.statusCode()).as("the frontend's listing, enforced").isEqualTo(503);
             assertThat(refused.body()).contains("403 AccessDenied");
 
+            // S3 tells a caller that may not list the bucket 403, not 404, for a key that is not there.
+            HttpResponse<String> missing = HTTP.send(HttpRequest.newBuilder(lb.resolve("/api/media/no-such.png")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(missing.statusCode()).as("a missing key without s3:ListBucket: %s", missing.body()).isEqualTo(503);
+            assertThat(missing.body()).contains("403 AccessDenied");
+
             TaskRoleReport enforced = env.taskRoles().report();
             assertThat(enforced.role(apiRole).used()).extracting(TaskRoleReport.Grant::action).containsExactly("s3:PutObject");
             assertThat(enforced.role(apiRole).unused()).extracting(TaskRoleReport.Grant::action).containsExactly("s3:GetObject");
-            assertThat(enforced.role(apiRole).denied()).isEmpty();
+            assertThat(enforced.role(apiRole).denied()).singleElement().satisfies(d -> {
+                assertThat(d.call()).isEqualTo("s3:GetObject on arn:aws:s3:::" + bucket + "/no-such.png");
+                assertThat(d.reason()).contains("S3 answers such a caller 403 AccessDenied, not 404 NoSuchKey");
+            });
             List<TaskRoleReport.Denial> denied = enforced.role(frontendRole).denied();
             assertThat(denied).singleElement().satisfies(d -> {
                 assertThat(d.call()).isEqualTo("s3:ListBucket on arn:aws:s3:::" + bucket);
