@@ -1,5 +1,6 @@
 package dev.preflight.check;
 
+import dev.preflight.traffic.LoadSummary;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -19,21 +20,36 @@ final class AlbStatus {
         };
     }
 
-    /** e.g. "12 x HTTP 502: the target closed ...; 3 x HTTP 503: ..." for the failed statuses in {@code byStatus}. */
-    static String describeFailures(Map<Integer, Long> byStatus, Map<String, Long> errors) {
+    /**
+     * e.g. "12 x HTTP 502: the target closed ...; 3 x HTTP 503 from the target itself" for the failed
+     * statuses of a load. A status a task answered (the access log names it) is the application's,
+     * but for 502 and 504, which the load balancer gives about a target.
+     */
+    static String describeFailures(LoadSummary summary) {
         StringBuilder s = new StringBuilder();
-        for (Map.Entry<Integer, Long> e : new TreeMap<>(byStatus).entrySet()) {
-            if (e.getKey() >= 200 && e.getKey() < 400) {
+        for (Map.Entry<Integer, Long> e : new TreeMap<>(summary.byStatus()).entrySet()) {
+            int status = e.getKey();
+            if (status >= 200 && status < 400) {
                 continue;
             }
-            if (s.length() > 0) {
-                s.append("; ");
+            long fromTargets = status == 502 || status == 504 ? 0 : summary.byStatusFromTargets().getOrDefault(status, 0L);
+            if (fromTargets > 0) {
+                append(s, fromTargets + " x HTTP " + status + " from the target itself (the application answered it; see the task logs)");
             }
-            s.append(e.getValue()).append(" x ").append(meaning(e.getKey()));
+            if (e.getValue() > fromTargets) {
+                append(s, (e.getValue() - fromTargets) + " x " + meaning(status));
+            }
         }
-        if (!errors.isEmpty()) {
-            s.append(" (client errors: ").append(errors).append(")");
+        if (!summary.errors().isEmpty()) {
+            s.append(" (client errors: ").append(summary.errors()).append(")");
         }
         return s.toString();
+    }
+
+    private static void append(StringBuilder s, String part) {
+        if (s.length() > 0) {
+            s.append("; ");
+        }
+        s.append(part);
     }
 }

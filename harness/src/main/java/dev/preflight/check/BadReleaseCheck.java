@@ -68,7 +68,7 @@ final class BadReleaseCheck {
                         "the circuit breaker did not roll the bad release back: ECS counts a task stopped for failing its health "
                                 + "checks only after healthCheckGracePeriodSeconds; check the breaker settings and the grace period");
             } else if (summary.failed() > 0) {
-                verdict = Verdict.failed(NAME, service, evidence + "; " + AlbStatus.describeFailures(summary.byStatus(), summary.errors()),
+                verdict = Verdict.failed(NAME, service, evidence + "; " + AlbStatus.describeFailures(summary),
                         "the old tasks must keep serving while the bad ones fail: keep minimumHealthyPercent at 100 so ECS stops no"
                                 + " old task before a new one is healthy");
             } else {

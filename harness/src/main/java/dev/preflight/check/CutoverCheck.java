@@ -52,7 +52,7 @@ final class CutoverCheck {
             if (!result.succeeded()) {
                 verdict = Verdict.failed(NAME, service, evidence + "; " + result.reason(), notSteadyFix(ctx, service, model));
             } else if (summary.failed() > 0) {
-                verdict = Verdict.failed(NAME, service, evidence + "; " + AlbStatus.describeFailures(summary.byStatus(), summary.errors()),
+                verdict = Verdict.failed(NAME, service, evidence + "; " + AlbStatus.describeFailures(summary),
                         failedRequestsFix(ctx, model, summary));
             } else if (!versions.isEmpty()) {
                 verdict = Verdict.failed(NAME, service, evidence + "; other versions answered: " + versions,

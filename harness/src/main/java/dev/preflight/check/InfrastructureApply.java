@@ -104,7 +104,7 @@ final class InfrastructureApply {
         } else if (!unhealthy.isEmpty() || rollout != null && !rollout.succeeded()) {
             fix = runningReleaseFix(baseline, ctx.topology(), service);
         } else if (summary.failed() > 0) {
-            evidence += "; " + AlbStatus.describeFailures(summary.byStatus(), summary.errors());
+            evidence += "; " + AlbStatus.describeFailures(summary);
             fix = "the infrastructure change cut requests of the running release before any new image was deployed: read the page's"
                     + " timeline; change the infrastructure in a way the running tasks survive, or in two steps";
         }

@@ -108,7 +108,7 @@ final class ScalingCheck {
                 problem = "went beyond min " + min + " / max " + max;
             }
             if (problem == null && summary.failed() > 0) {
-                problem = AlbStatus.describeFailures(summary.byStatus(), summary.errors());
+                problem = AlbStatus.describeFailures(summary);
             }
             // Back to the count the other checks and the team's declared topology expect.
             ctx.env().desiredCount(service, from);

@@ -41,7 +41,7 @@ final class TaskLossCheck {
                     victim.stoppedReason(), victim.exitCode(), replaced ? "replaced" : "NOT replaced", took.toMillis() / 1000.0,
                     bound.toSeconds(), summary.describe());
             if (summary.failed() > 0) {
-                evidence += "; lost: " + AlbStatus.describeFailures(summary.byStatus(), summary.errors())
+                evidence += "; lost: " + AlbStatus.describeFailures(summary)
                         + (before == 1 ? " (with one task every request until the replacement passes fails, as on AWS: run 2 or more)" : "");
             }
             Verdict verdict = Verdict.of(replaced, NAME, service, evidence,

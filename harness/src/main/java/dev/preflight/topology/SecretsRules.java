@@ -31,6 +31,13 @@ final class SecretsRules extends ValidationRules {
             if (secret.generate() != null) {
                 range(path + ".generate.length", secret.generate().length(), 1, 4096, "length");
             }
+            if (secret.rotation() != null) {
+                if (secret.database() == null) {
+                    problem(path + ".rotation", "only database credentials rotate here", "remove 'rotation', or give the secret 'database'");
+                } else {
+                    oneOf(path + ".rotation.strategy", secret.rotationStrategy(), Secret.STRATEGIES, "rotation strategy");
+                }
+            }
         }
     }
 }

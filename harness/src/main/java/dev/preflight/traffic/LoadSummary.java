@@ -18,22 +18,27 @@ import org.HdrHistogram.Histogram;
  * @param byStatus responses per status; 0 counts the requests without a complete response
  * @param byVersion responses (status > 0) per {@code X-App-Version}; {@link #NO_VERSION} when absent
  * @param errors failures per error message
+ * @param byStatusFromTargets responses per status that a task answered (the access log names its target):
+ *                            a 503 among them is the application's, not the load balancer's "no healthy target"
  */
 public record LoadSummary(long total, long ok, long failed, Map<Integer, Long> byStatus,
                           Map<String, Long> byVersion, Map<String, Long> errors, double p50Millis,
-                          double p90Millis, double p99Millis, double maxMillis, double achievedRps) {
+                          double p90Millis, double p99Millis, double maxMillis, double achievedRps,
+                          Map<Integer, Long> byStatusFromTargets) {
     public static final String NO_VERSION = "(none)";
 
     public LoadSummary {
         byStatus = Collections.unmodifiableMap(new TreeMap<>(byStatus));
         byVersion = Collections.unmodifiableMap(new TreeMap<>(byVersion));
         errors = Collections.unmodifiableMap(new TreeMap<>(errors));
+        byStatusFromTargets = Collections.unmodifiableMap(new TreeMap<>(byStatusFromTargets));
     }
 
     public static LoadSummary of(List<RequestRecord> records) {
         Map<Integer, Long> byStatus = new TreeMap<>();
         Map<String, Long> byVersion = new TreeMap<>();
         Map<String, Long> errors = new TreeMap<>();
+        Map<Integer, Long> fromTargets = new TreeMap<>();
         Histogram latencyMicros = Latencies.newHistogram();
         long ok = 0;
         long sent = 0;
@@ -44,6 +49,9 @@ public record LoadSummary(long total, long ok, long failed, Map<Integer, Long> b
                 ok++;
             }
             byStatus.merge(r.status(), 1L, Long::sum);
+            if (r.target() != null && r.status() > 0) {
+                fromTargets.merge(r.status(), 1L, Long::sum);
+            }
             if (r.status() > 0) {
                 byVersion.merge(r.version() == null ? NO_VERSION : r.version(), 1L, Long::sum);
             }
@@ -61,7 +69,7 @@ public record LoadSummary(long total, long ok, long failed, Map<Integer, Long> b
         return new LoadSummary(total, ok, total - ok, byStatus, byVersion, errors,
                 Latencies.percentileMillis(latencyMicros, 50), Latencies.percentileMillis(latencyMicros, 90),
                 Latencies.percentileMillis(latencyMicros, 99), Latencies.maxMillis(latencyMicros),
-                achievedRps(sent, total, firstScheduled, lastScheduled));
+                achievedRps(sent, total, firstScheduled, lastScheduled), fromTargets);
     }
 
     /** e.g. "200 requests, 198 ok, 2 failed; status 200=198, 0=2; versions v1=198; errors ...". */

@@ -33,9 +33,9 @@ class PlanCommandTest {
         assertThat(run.out()).contains("ApiService", "-> ecs.services.api")
                 .contains("ApiTaskDefinition", "-> folded into ecs.services.api")
                 .contains("Gateway", "not emulated: routing to the internet is not emulated")
-                .contains("35 mapped, 15 folded into another, 2 not emulated")
+                .contains("35 mapped, 16 folded into another, 2 not emulated")
                 .contains("reference-dev in us-east-1", "3 ECS services", "valid");
-        assertThat(run.out().lines().filter(l -> l.startsWith("  ")).count()).as("one line per resource").isEqualTo(52);
+        assertThat(run.out().lines().filter(l -> l.startsWith("  ")).count()).as("one line per resource").isEqualTo(53);
     }
 
     @Test

@@ -29,7 +29,7 @@ final class TemplateMapper {
     /** Types read into another element. */
     private static final Set<String> FOLDED = Set.of("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress",
             "AWS::RDS::DBSubnetGroup", "AWS::ElastiCache::SubnetGroup", "AWS::SecretsManager::SecretTargetAttachment", "AWS::IAM::Policy",
-            "AWS::ECS::TaskDefinition", "AWS::ApplicationAutoScaling::ScalableTarget", "AWS::ApplicationAutoScaling::ScalingPolicy");
+            "AWS::SecretsManager::RotationSchedule", "AWS::ECS::TaskDefinition", "AWS::ApplicationAutoScaling::ScalableTarget", "AWS::ApplicationAutoScaling::ScalingPolicy");
     /** Types whose job the harness does another way, or that change nothing it reproduces. */
     private static final Map<String, String> NOT_EMULATED = Map.ofEntries(
             Map.entry("AWS::EC2::InternetGateway", "routing to the internet is not emulated: everything listens on 127.0.0.1"),
@@ -101,6 +101,7 @@ final class TemplateMapper {
         each("AWS::Logs::LogGroup", this::logGroup);
         each("AWS::SecretsManager::Secret", this::secret);
         each("AWS::SecretsManager::SecretTargetAttachment", this::secretAttachment);
+        each("AWS::SecretsManager::RotationSchedule", this::rotationSchedule);
         each("AWS::RDS::DBInstance", this::database);
         each("AWS::ElastiCache::CacheCluster", this::cache);
         each("AWS::ElastiCache::ReplicationGroup", this::cache);
@@ -342,6 +343,20 @@ final class TemplateMapper {
         s.remove("generate");
         s.put("database", target);
         folded(id, "secrets." + secret + " (database " + target + ")", null);
+    }
+
+    /** A hosted rotation's type names its strategy: PostgreSQLMultiUser alternates users, PostgreSQLSingleUser does not. */
+    private void rotationSchedule(String id) {
+        String secret = referenceTo(id, Optional.ofNullable(text(id, "SecretId")).orElse(""), "SecretId");
+        String type = properties.get(id).path("HostedRotationLambda").path("RotationType").asText("");
+        JsonNode target = tree.path("secrets").path(secret);
+        if (!target.isObject()) {
+            throw new TemplateProblem(where(id) + ".SecretId", "'" + secret + "' is not a secret of the template", "refer to one with !Ref");
+        }
+        String strategy = type.endsWith("MultiUser") ? dev.preflight.topology.Secret.ALTERNATING_USERS : dev.preflight.topology.Secret.SINGLE_USER;
+        ((ObjectNode) target).putObject("rotation").put("strategy", strategy);
+        folded(id, "secrets." + secret + ".rotation (" + strategy + ")", type.isEmpty()
+                ? "a rotation Lambda of the template's own is taken to rotate a single user" : null);
     }
 
     private void database(String id) {

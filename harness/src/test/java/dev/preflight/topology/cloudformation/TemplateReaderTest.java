@@ -47,6 +47,7 @@ class TemplateReaderTest {
         assertThat(cfn.rds()).isEqualTo(yaml.rds());
         assertThat(cfn.elasticache()).isEqualTo(yaml.elasticache());
         assertThat(cfn.s3()).isEqualTo(yaml.s3());
+        assertThat(cfn.secrets().get("db-credentials").rotationStrategy()).isEqualTo(yaml.secrets().get("db-credentials").rotationStrategy());
         assertThat(cfn.iam().roles().get("api-task").statements()).isEqualTo(yaml.iam().roles().get("api-task").statements());
         assertThat(cfn.iam().roles().get("admin-task").statements()).isEqualTo(yaml.iam().roles().get("admin-task").statements());
         assertThat(cfn.ecr().repositories().get("api").build().contextPath()).isEqualTo(yaml.ecr().repositories().get("api").build().contextPath());
@@ -65,11 +66,13 @@ class TemplateReaderTest {
     @Test
     void everyResourceHasAFateAndWhatIsNotEmulatedIsListed() {
         TemplateRead read = TemplateReader.read(REFERENCE, new TemplateReader.Options(null, Map.of(), null));
-        assertThat(read.fates()).hasSize(52);
+        assertThat(read.fates()).hasSize(53);
         assertThat(read.fates()).filteredOn(f -> f.kind() == ResourceFate.Kind.NOT_EMULATED).extracting(ResourceFate::logicalId)
                 .containsExactlyInAnyOrder("Gateway", "GatewayAttachment");
         assertThat(read.fates()).filteredOn(f -> f.logicalId().equals("ApiTaskPolicy")).singleElement()
                 .satisfies(f -> assertThat(f.line()).contains("folded into iam.roles.api-task"));
+        assertThat(read.fates()).filteredOn(f -> f.logicalId().equals("DbRotation")).singleElement()
+                .satisfies(f -> assertThat(f.line()).contains("secrets.db-credentials.rotation (alternating-users)"));
     }
 
     @Test
@@ -128,6 +131,19 @@ class TemplateReaderTest {
         assertThatThrownBy(() -> new TopologyLoader().load(publicImage, "dev"))
                 .hasMessageContaining("Resources.ApiTaskDefinition.Properties.ContainerDefinitions[0].Image")
                 .hasMessageContaining("image 'nginx:1.27' is neither a CDK asset nor in an ECR repository of the template");
+    }
+
+    @Test
+    void aHostedRotationScheduleGivesTheSecretItsStrategy() throws IOException {
+        assertThat(new TopologyLoader().load(REFERENCE, "dev").secrets().get("db-credentials").rotationStrategy())
+                .as("PostgreSQLMultiUser").isEqualTo("alternating-users");
+        Path single = dir.resolve("single-user.yaml");
+        Files.writeString(single, reference().replace("RotationType: PostgreSQLMultiUser", "RotationType: PostgreSQLSingleUser"));
+        assertThat(new TopologyLoader().load(single, "dev").secrets().get("db-credentials").rotationStrategy()).isEqualTo("single-user");
+        Path none = dir.resolve("no-schedule.yaml");
+        Files.writeString(none, reference().replaceAll("(?s)  DbRotation:.*?AutomaticallyAfterDays: 30 \\}\n", ""));
+        assertThat(new TopologyLoader().load(none, "dev").secrets().get("db-credentials").rotationStrategy())
+                .as("no schedule: Secrets Manager's single-user default").isEqualTo("single-user");
     }
 
     @Test
