@@ -60,6 +60,13 @@ class RolePoliciesTest {
     }
 
     @Test
+    void aRestCallNotReadAsAnActionIsNotJudged() {
+        Decision lambda = new RolePolicies(iam).decide("api-task", new AwsCall("lambda:POST /2015-03-31/functions/f/invocations", null));
+        assertThat(lambda.allowed()).isTrue();
+        assertThat(lambda.reason()).startsWith("not judged");
+    }
+
+    @Test
     void anExplicitDenyWinsOverAnAllow() {
         Decision acl = new RolePolicies(iam).decide("api-task", new AwsCall("s3:PutObjectAcl", "arn:aws:s3:::shop-media/a.png"));
         assertThat(acl.allowed()).isFalse();
