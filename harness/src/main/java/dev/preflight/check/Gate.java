@@ -290,16 +290,17 @@ public final class Gate {
                 verdicts.addAll(perService(ctx, services, loads, stalled, broken));
                 verdicts.addAll(scaling(ctx, services, loads, broken));
                 verdicts.addAll(rotation(ctx, services, loads, broken));
+                TaskRoleReport taskRoles = env.taskRoles().report();
                 if (selected(TaskRoleCheck.NAME)) {
-                    // Last: it judges every call the run's tasks made.
+                    // Last of the run's checks: it judges every call the run's tasks made.
                     services.stream().filter(s -> !skippedBy(proposed, s, TaskRoleCheck.NAME))
-                            .forEach(s -> verdicts.add(TaskRoleCheck.of(proposed, s, env.taskRoles().report())));
+                            .forEach(s -> verdicts.add(TaskRoleCheck.of(proposed, s, taskRoles)));
                 }
                 if (selected("static")) {
                     verdicts.addAll(StaticRules.ofMeasurements(proposed, ctx.measured(),
                             services.stream().filter(s -> !skippedBy(proposed, s, "static")).toList()));
                 }
-                return write(dir, verdicts, start, env.taskRoles().report());
+                return write(dir, verdicts, start, taskRoles);
             }
         } catch (RuntimeException e) {
             return GateResult.couldNotRun(e.getClass().getSimpleName() + ": " + e.getMessage(), verdicts, Duration.between(start, Instant.now()));

@@ -1,14 +1,13 @@
 package dev.preflight.check;
 
+import dev.preflight.iam.IamWildcard;
 import dev.preflight.topology.EcsService;
 import dev.preflight.topology.Role;
 import dev.preflight.topology.Topology;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Least privilege, judged on the topology's IAM roles: a finding per role and statement for what a
@@ -27,13 +26,12 @@ final class LeastPrivilegeRules {
      * Actions that take no resource-level permission (the Service Authorization Reference lists no
      * resource type for them): {@code *} is their only resource, and no finding.
      */
-    private static final List<Pattern> UNRESTRICTABLE = List.of(
+    private static final List<String> UNRESTRICTABLE = List.of(
             "ecr:GetAuthorizationToken", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition",
             "ecs:List*", "ecs:CreateCluster", "logs:Describe*", "s3:ListAllMyBuckets", "sts:GetCallerIdentity", "cloudwatch:PutMetricData",
             "cloudwatch:GetMetricData", "cloudwatch:ListMetrics", "cloudwatch:Describe*", "secretsmanager:GetRandomPassword",
             "secretsmanager:ListSecrets", "iam:List*", "ec2:Describe*", "elasticloadbalancing:Describe*", "application-autoscaling:Describe*",
-            "xray:PutTraceSegments", "xray:PutTelemetryRecords", "ssmmessages:*")
-            .stream().map(LeastPrivilegeRules::glob).toList();
+            "xray:PutTraceSegments", "xray:PutTelemetryRecords", "ssmmessages:*");
     private static final Set<String> S3_WRITES = Set.of("s3:PutObject", "s3:DeleteObject", "s3:PutObjectAcl", "s3:AbortMultipartUpload");
 
     private LeastPrivilegeRules() {
@@ -112,10 +110,6 @@ final class LeastPrivilegeRules {
     }
 
     private static boolean unrestrictable(String action) {
-        return UNRESTRICTABLE.stream().anyMatch(p -> p.matcher(action.toLowerCase(Locale.ROOT)).matches());
-    }
-
-    private static Pattern glob(String action) {
-        return Pattern.compile(Pattern.quote(action.toLowerCase(Locale.ROOT)).replace("*", "\\E.*\\Q"));
+        return UNRESTRICTABLE.stream().anyMatch(p -> IamWildcard.matchesAction(p, action));
     }
 }

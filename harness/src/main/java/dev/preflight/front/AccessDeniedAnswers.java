@@ -19,20 +19,11 @@ final class AccessDeniedAnswers {
                 + resource + " because " + refused.decision().reason();
         String requestId = HttpAnswer.newRequestId();
         return switch (protocol) {
-            case JSON -> {
-                HttpAnswer answer = HttpAnswer.own(400, "application/x-amz-json-1.1",
-                        EcsJson.error("AccessDeniedException", message), requestId);
-                yield new HttpAnswer(400, org.eclipse.jetty.http.HttpFields.build(answer.headers())
-                        .put("X-Amzn-ErrorType", "AccessDeniedException").asImmutable(), answer.body());
-            }
+            case JSON -> HttpAnswer.ecsError("AccessDeniedException", message);
             case QUERY -> HttpAnswer.own(403, HttpAnswer.XML, "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
-                    + "<Message>" + xml(message) + "</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>", requestId);
+                    + "<Message>" + HttpAnswer.xml(message) + "</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>", requestId);
             case REST_XML -> HttpAnswer.own(403, "application/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied"
-                    + "</Code><Message>" + xml(message) + "</Message><RequestId>" + requestId + "</RequestId></Error>", requestId);
+                    + "</Code><Message>" + HttpAnswer.xml(message) + "</Message><RequestId>" + requestId + "</RequestId></Error>", requestId);
         };
-    }
-
-    private static String xml(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -148,13 +148,8 @@ final class FrontHandler extends ProxyHandler {
         if (access == null) {
             return null;
         }
-        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        String key = QueryParameters.signedAccessKey(authorization);
-        if (key == null) {
-            String presigned = QueryParameters.parse(request.getHttpURI().getQuery()).get("X-Amz-Credential");
-            key = presigned == null ? null : presigned.split("/")[0];
-        }
-        return access.caller(key).orElse(null);
+        String[] scope = QueryParameters.signedScope(request.getHeaders().get(HttpHeader.AUTHORIZATION), request.getHttpURI().getQuery());
+        return scope.length >= 5 ? access.caller(scope[0]).orElse(null) : null;
     }
 
     /** Judges a task's JSON or Query call on its body before {@code next} answers it; refused, AccessDenied instead. */
@@ -173,12 +168,8 @@ final class FrontHandler extends ProxyHandler {
     }
 
     private AwsCall read(Request request, byte[] body) {
-        String service = QueryParameters.signedService(request.getHeaders().get(HttpHeader.AUTHORIZATION));
-        if (service == null) {
-            String presigned = QueryParameters.parse(request.getHttpURI().getQuery()).get("X-Amz-Credential");
-            String[] scope = presigned == null ? new String[0] : presigned.split("/");
-            service = scope.length >= 5 ? scope[3] : "unknown";
-        }
+        String[] scope = QueryParameters.signedScope(request.getHeaders().get(HttpHeader.AUTHORIZATION), request.getHttpURI().getQuery());
+        String service = scope.length >= 5 ? scope[scope.length - 2] : "unknown";
         Map<String, String> parameters = QueryParameters.parse(request.getHttpURI().getQuery());
         String target = request.getHeaders().get("X-Amz-Target");
         if (body != null && target == null) {

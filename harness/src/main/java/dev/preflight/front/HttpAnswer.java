@@ -25,10 +25,15 @@ record HttpAnswer(int status, HttpFields headers, byte[] body) {
         return new HttpAnswer(status, headers.asImmutable(), body.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** ECS's client error: 400, the type in the X-Amzn-ErrorType header and in the body. */
+    /** A JSON protocol's client error (ECS's, Secrets Manager's...): 400, the type in the X-Amzn-ErrorType header and in the body. */
     static HttpAnswer ecsError(String type, String message) {
         HttpAnswer answer = own(400, ECS_JSON, EcsJson.error(type, message), newRequestId());
         return new HttpAnswer(400, HttpFields.build(answer.headers()).put("X-Amzn-ErrorType", type).asImmutable(), answer.body());
+    }
+
+    /** Text for an XML element of an answer the front writes. */
+    static String xml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&apos;").replace("\"", "&quot;");
     }
 
     static String newRequestId() {

@@ -36,10 +36,17 @@ final class QueryParameters {
         return scope.length >= 5 ? scope[scope.length - 2] : null;
     }
 
-    /** The access key id a SigV4 {@code Authorization} header is signed with, or null. */
-    static String signedAccessKey(String authorization) {
+    /**
+     * The credential scope a call is signed with: from its SigV4 {@code Authorization} header, else from
+     * a presigned URL's {@code X-Amz-Credential} ({@code AKID/20240101/eu-west-1/s3/aws4_request}); empty when unsigned.
+     */
+    static String[] signedScope(String authorization, String query) {
         String[] scope = credentialScope(authorization);
-        return scope.length >= 5 ? scope[0] : null;
+        if (scope.length >= 5) {
+            return scope;
+        }
+        String presigned = parse(query).get("X-Amz-Credential");
+        return presigned == null ? new String[0] : presigned.split("/");
     }
 
     private static String[] credentialScope(String authorization) {

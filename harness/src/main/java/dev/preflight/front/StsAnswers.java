@@ -35,14 +35,10 @@ final class StsAnswers {
                     String requestId = HttpAnswer.newRequestId();
                     return HttpAnswer.own(403, HttpAnswer.XML, "<ErrorResponse xmlns=\"" + NAMESPACE + "\"><Error><Type>Sender</Type>"
                             + "<Code>AccessDenied</Code><Message>Not authorized to perform sts:AssumeRoleWithWebIdentity: "
-                            + xml(decision.reason()) + "</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>", requestId);
+                            + HttpAnswer.xml(decision.reason()) + "</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>", requestId);
                 }
             }
         }
         return engine.send(body);
-    }
-
-    private static String xml(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&apos;").replace("\"", "&quot;");
     }
 }

@@ -3,8 +3,6 @@ package dev.preflight.iam;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * One statement of an identity policy, as IAM matches it: Effect, Action or NotAction (wildcards,
@@ -38,7 +36,7 @@ public record PolicyStatement(String policy, int index, boolean allow, List<Stri
 
     /** Whether the statement applies to {@code action} (Action lists it, or NotAction does not). */
     public boolean matchesAction(String action) {
-        boolean listed = actions.stream().anyMatch(a -> glob(a.toLowerCase(Locale.ROOT)).matcher(action.toLowerCase(Locale.ROOT)).matches());
+        boolean listed = actions.stream().anyMatch(a -> IamWildcard.matchesAction(a, action));
         return listed != notAction;
     }
 
@@ -47,7 +45,7 @@ public record PolicyStatement(String policy, int index, boolean allow, List<Stri
         if (resource == null) {
             return true;
         }
-        boolean listed = resources.stream().anyMatch(r -> glob(r).matcher(resource).matches());
+        boolean listed = resources.stream().anyMatch(r -> IamWildcard.matchesResource(r, resource));
         return listed != notResource;
     }
 
@@ -58,18 +56,6 @@ public record PolicyStatement(String policy, int index, boolean allow, List<Stri
     /** {@code api-task statement 0}: where a grant or a denial comes from. */
     public String label() {
         return policy + " statement " + index;
-    }
-
-    private static Pattern glob(String pattern) {
-        StringBuilder regex = new StringBuilder();
-        for (char c : pattern.toCharArray()) {
-            switch (c) {
-                case '*' -> regex.append(".*");
-                case '?' -> regex.append('.');
-                default -> regex.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
     }
 
     private static List<String> strings(JsonNode node) {

@@ -19,15 +19,22 @@ public final class TaskRoleAccess implements AutoCloseable {
     private final RolePolicies policies;
     private final AwsCallReader reader;
     private volatile AccessMode mode;
+    private final ObjectLookup objects;
     private final List<RecordedCall> calls = new ArrayList<>();
-    private final Set<String> rolesIssued = new LinkedHashSet<>();
+    /** The tasks given credentials, by their role's AWS name, in the order the roles were first used. */
     private final Map<String, Set<String>> tasksByRole = new LinkedHashMap<>();
 
-    public TaskRoleAccess(TaskCredentialsEndpoint credentials, RolePolicies policies, AwsCallReader reader, AccessMode mode) {
+    /**
+     * @param objects whether an S3 object exists, so that a GetObject of a missing key by a role without
+     *                s3:ListBucket is judged as S3 answers it (403); null: not looked up
+     */
+    public TaskRoleAccess(TaskCredentialsEndpoint credentials, RolePolicies policies, AwsCallReader reader, AccessMode mode,
+                          ObjectLookup objects) {
         this.credentials = credentials;
         this.policies = policies;
         this.reader = reader;
         this.mode = mode;
+        this.objects = objects;
     }
 
     public AccessMode mode() {
@@ -48,7 +55,6 @@ public final class TaskRoleAccess implements AutoCloseable {
         Map<String, String> env = credentials.issue(taskId, family, roleArn);
         synchronized (calls) {
             String role = roleArn.substring(roleArn.lastIndexOf('/') + 1);
-            rolesIssued.add(role);
             tasksByRole.computeIfAbsent(role, r -> new LinkedHashSet<>()).add(taskId);
         }
         return env;
@@ -67,14 +73,6 @@ public final class TaskRoleAccess implements AutoCloseable {
         boolean exists(String bucket, String key);
     }
 
-    private volatile ObjectLookup objects;
-
-    /** With {@code lookup}, a GetObject of a missing key by a role without s3:ListBucket is judged as S3 does (403). */
-    public TaskRoleAccess withObjectLookup(ObjectLookup lookup) {
-        this.objects = lookup;
-        return this;
-    }
-
     /** Judges and records one call of a task; the answer says whether to refuse it. */
     public RecordedCall judge(TaskIdentity caller, AwsCall call) {
         Decision decision = missingObject(caller, call, policies.decide(caller.roleName(), call));
@@ -91,8 +89,7 @@ public final class TaskRoleAccess implements AutoCloseable {
      * what the bucket holds). An app that reads a 404 as "not there" gets a 403 on AWS.
      */
     private Decision missingObject(TaskIdentity caller, AwsCall call, Decision allowed) {
-        ObjectLookup lookup = objects;
-        if (lookup == null || !allowed.allowed() || !call.action().equals("s3:GetObject") || call.resource() == null
+        if (objects == null || !allowed.allowed() || !call.action().equals("s3:GetObject") || call.resource() == null
                 || !call.resource().startsWith("arn:aws:s3:::")) {
             return allowed;
         }
@@ -100,7 +97,7 @@ public final class TaskRoleAccess implements AutoCloseable {
         int slash = path.indexOf('/');
         String bucket = path.substring(0, slash);
         AwsCall list = new AwsCall("s3:ListBucket", "arn:aws:s3:::" + bucket);
-        if (policies.decide(caller.roleName(), list).allowed() || lookup.exists(bucket, path.substring(slash + 1))) {
+        if (policies.decide(caller.roleName(), list).allowed() || objects.exists(bucket, path.substring(slash + 1))) {
             return allowed;
         }
         return new Decision(false, null, "the key does not exist and the role may not s3:ListBucket arn:aws:s3:::" + bucket
@@ -116,14 +113,13 @@ public final class TaskRoleAccess implements AutoCloseable {
     /** Per role whose tasks ran: used, unused and denied, from the calls so far and the role's policies now. */
     public TaskRoleReport report() {
         List<RecordedCall> all = calls();
-        List<String> roles;
         Map<String, Set<String>> tasks;
         synchronized (calls) {
-            roles = List.copyOf(rolesIssued);
             tasks = new LinkedHashMap<>(tasksByRole);
+            tasks.replaceAll((role, ids) -> new LinkedHashSet<>(ids));
         }
         List<TaskRoleReport.RoleUse> uses = new ArrayList<>();
-        for (String role : roles) {
+        for (String role : tasks.keySet()) {
             List<RecordedCall> mine = all.stream().filter(c -> c.caller().roleName().equals(role)).toList();
             List<TaskRoleReport.Grant> used = new ArrayList<>();
             List<TaskRoleReport.Grant> unused = new ArrayList<>();

@@ -71,8 +71,8 @@ public final class RunningEnvironment implements AutoCloseable {
         WebhookReceiver receiver = WebhookReceiver.start();
         TaskRoleAccess roles = new TaskRoleAccess(TaskCredentialsEndpoint.start(), new RolePolicies(environment.aws().iam()),
                 new AwsCallReader(environment.region(), environment.outputs().get("account", "id")
-                        .orElseGet(() -> environment.aws().sts().getCallerIdentity().account())), mode)
-                .withObjectLookup((bucket, key) -> objectExists(environment, bucket, key));
+                        .orElseGet(() -> environment.aws().sts().getCallerIdentity().account())), mode,
+                (bucket, key) -> objectExists(environment, bucket, key));
         EcsRuntime started = null;
         try {
             started = EcsRuntime.start(environment, options);
