@@ -33,6 +33,8 @@ public final class EcsTask {
     private volatile boolean stopRequested;
     private final String subnet;
     private final String availabilityZone;
+    /** Processes charged to the task besides its container (a stress sidecar): ECS's task-level usage counts every container. */
+    private final java.util.List<ProcessHandle> sidecars = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     EcsTask(String taskId, String taskArn, Deployment deployment, Instant createdAt, Placement.Placed placed) {
         this.subnet = placed.subnet();
@@ -127,6 +129,23 @@ public final class EcsTask {
 
     public RunningTask process() {
         return process;
+    }
+
+    /**
+     * Charges a process to this task, as a sidecar container of the task: its CPU and memory count in
+     * the task's CPUUtilization and MemoryUtilization. Whoever adds it stops it and removes it.
+     */
+    public void addSidecar(ProcessHandle sidecar) {
+        sidecars.add(sidecar);
+    }
+
+    public void removeSidecar(ProcessHandle sidecar) {
+        sidecars.remove(sidecar);
+    }
+
+    /** The processes charged to this task besides its container. */
+    public java.util.List<ProcessHandle> sidecars() {
+        return java.util.List.copyOf(sidecars);
     }
 
     public int port() {

@@ -269,7 +269,7 @@ public final class RuntimeMetrics implements AutoCloseable {
                 }
                 continue;
             }
-            Optional<ProcessUsage> usage = ProcessUsage.of(process.pid());
+            Optional<ProcessUsage> usage = usageOf(task);
             if (usage.isEmpty()) {
                 if (!ProcessUsage.supported() && warnedProc.compareAndSet(false, true)) {
                     LOG.warn("Process CPU and memory cannot be read on this machine (no /proc, and OSHI did not load):"
@@ -302,6 +302,24 @@ public final class RuntimeMetrics implements AutoCloseable {
             out.add(Map.entry(ecsMetric(service.name(), AwsMetrics.MEMORY_UTILIZATION),
                     new Datapoint(number, end, rss / memoryReserved * 100, AwsMetrics.PERCENT)));
         }
+    }
+
+    /** The task's container and its sidecars, as ECS counts a task's usage; empty when the container is gone. */
+    static Optional<ProcessUsage> usageOf(EcsTask task) {
+        Optional<ProcessUsage> container = ProcessUsage.of(task.process().pid());
+        if (container.isEmpty()) {
+            return container;
+        }
+        double cpu = container.get().cpuSeconds();
+        long rss = container.get().rssBytes();
+        for (ProcessHandle sidecar : task.sidecars()) {
+            Optional<ProcessUsage> more = ProcessUsage.of(sidecar.pid());
+            if (more.isPresent()) {
+                cpu += more.get().cpuSeconds();
+                rss += more.get().rssBytes();
+            }
+        }
+        return Optional.of(new ProcessUsage(cpu, rss));
     }
 
     private void measureTargetGroup(String name, double[] health, long number, Instant end, List<Map.Entry<MetricId, Datapoint>> out) {
