@@ -18,7 +18,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -43,8 +45,11 @@ final class ScalingCheck {
     static final String REQUESTS_PER_TARGET = "ALBRequestCountPerTarget";
     /** Below this share of the demand delivered, a scaling miss is the machine's, not the policy's. */
     private static final double DELIVERED_ENOUGH = 0.85;
-    /** One CPU stress at a time, whatever the gate's parallelism: two would compete for the same cores. */
-    private static final Semaphore CPU_STRESS = new Semaphore(1);
+    /**
+     * A CPU stress runs alone, whatever the gate's parallelism: another service's load or stress would take
+     * the cores it measures (write lock); request and memory runs may share the machine (read lock).
+     */
+    private static final ReadWriteLock CORES = new ReentrantReadWriteLock();
 
     private ScalingCheck() {
     }
@@ -140,10 +145,8 @@ final class ScalingCheck {
                 + " (target %.0f %%), then none: expect back to %d", policy.metric(), taskLoads, resource.name(), trickle, load.path(),
                 from, expected, target, min));
         Duration length = outBound.plus(inBound).plus(startBound.multipliedBy(3)).plusSeconds(60);
-        boolean cpu = resource == ServiceStress.Resource.CPU;
-        if (cpu) {
-            CPU_STRESS.acquireUninterruptibly();
-        }
+        Lock cores = resource == ServiceStress.Resource.CPU ? CORES.writeLock() : CORES.readLock();
+        cores.lock();
         String problem = null;
         String error = null;
         ScalingActivity out = null;
@@ -216,9 +219,7 @@ final class ScalingCheck {
             awaitRunning(scheduler, from, Bounds.rollingDeploy(ctx.topology(), model, Math.max(from, max)));
             return new PolicyRun(policy.metric(), problem, error, evidence, fix(policy, resource));
         } finally {
-            if (cpu) {
-                CPU_STRESS.release();
-            }
+            cores.unlock();
         }
     }
 

@@ -85,6 +85,7 @@ public final class ServiceStress implements AutoCloseable {
     private double measuredSum;
     private double intendedSum;
     private volatile String failure;
+    private boolean firstReading;
     private boolean closed;
 
     private ServiceStress(EcsRuntime runtime, String service, Resource resource) {
@@ -167,6 +168,7 @@ public final class ServiceStress implements AutoCloseable {
         }
         double share = taskLoads <= 0 ? 0 : Math.min(capFraction, taskLoads / live.size());
         long now = System.nanoTime();
+        firstReading = false;
         double[] reservation = new double[live.size()];
         double[] container = new double[live.size()];
         double[] side = new double[live.size()];
@@ -202,7 +204,7 @@ public final class ServiceStress implements AutoCloseable {
                 apply(sidecar, wanted[i] * scale, side[i]);
             }
         }
-        if (share > 0 && now - demandSince > SETTLE.toNanos()) {
+        if (share > 0 && !firstReading && now - demandSince > SETTLE.toNanos()) {
             intendedSum += intended;
             measuredSum += Math.min(measured, intended * 1.5);
         }
@@ -233,7 +235,9 @@ public final class ServiceStress implements AutoCloseable {
         }
         Mark previous = marks.get(taskId);
         double rate = 0;
-        if (previous != null && now > previous.nanos()) {
+        if (previous == null) {
+            firstReading = true; // no rate yet: this tick says nothing of what was delivered
+        } else if (now > previous.nanos()) {
             double instant = Math.max(0, usage.get().cpuSeconds() - previous.cpuSeconds()) / ((now - previous.nanos()) / 1e9);
             rate = 0.5 * instant + 0.5 * previous.rate();
         }
