@@ -13,10 +13,11 @@ import java.util.stream.Stream;
 /**
  * Where the baseline's topology folder is: {@code --baseline DIR} as given, or a git ref of the
  * repository holding the proposed topology, exported with {@code git archive} into a temporary folder
- * (what is committed at that ref, so build outputs that are not committed are not there). Closing
- * removes the export.
+ * (what is committed at that ref, so build outputs that are not committed are not there, unless a
+ * build command makes them there, as the team's CI would). Closing removes the export.
  */
 final class Baseline implements AutoCloseable {
+    private static final java.time.Duration BUILD_TIMEOUT = java.time.Duration.ofMinutes(20);
     private final Path topologyDir;
     private final Path export;
 
@@ -26,8 +27,22 @@ final class Baseline implements AutoCloseable {
     }
 
     static Baseline resolve(String given, Path proposedTopologyDir) {
+        return resolve(given, proposedTopologyDir, null);
+    }
+
+    /**
+     * @param build a shell command run at the root of a git ref's export before anything is built from
+     *              it (the team's CI build: what its Dockerfiles COPY and the repository does not hold),
+     *              or null; a folder baseline is used as it is
+     */
+    static Baseline resolve(String given, Path proposedTopologyDir, String build) {
         Path asDir = Path.of(given);
         if (Files.isDirectory(asDir)) {
+            if (build != null) {
+                throw new TopologyException(new TopologyException.Problem(Path.of(given), "--baseline-build",
+                        "--baseline-build builds a git ref's export; the folder '" + given + "' is used as it is",
+                        "build the folder first and leave out --baseline-build, or give --baseline a git ref such as main"));
+            }
             return new Baseline(asDir.toAbsolutePath().normalize(), null);
         }
         Path dir = proposedTopologyDir.toAbsolutePath().normalize();
@@ -54,11 +69,42 @@ final class Baseline implements AutoCloseable {
             git(repo, List.of("git", "archive", "--format=tar", "-o", tar.toString(), given));
             run(export, List.of("tar", "-xf", tar.toString()));
             Files.delete(tar);
+            if (build != null) {
+                build(export, build, given);
+            }
             Path relative = repo.relativize(dir.toRealPath());
             return new Baseline(export.resolve(relative), export);
         } catch (IOException | RuntimeException e) {
             delete(export);
             throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
+        }
+    }
+
+    /** Runs the baseline's build in its export; a failure is bad input naming the command, its exit and its last lines. */
+    private static void build(Path export, String command, String given) throws IOException {
+        Path log = Files.createTempFile("preflight-baseline-build-", ".log");
+        try {
+            Process p = new ProcessBuilder("sh", "-c", command).directory(export.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            boolean ended = p.waitFor(BUILD_TIMEOUT.toMinutes(), TimeUnit.MINUTES);
+            if (!ended) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+            if (!ended || p.exitValue() != 0) {
+                List<String> lines = Files.readAllLines(log);
+                String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+                throw new TopologyException(new TopologyException.Problem(Path.of(given), "--baseline-build",
+                        "the baseline's build `" + command + "` " + (ended ? "exited with " + p.exitValue() : "ran longer than "
+                                + BUILD_TIMEOUT.toMinutes() + " minutes") + " in the export of " + given + ":\n" + tail,
+                        "make the command build, at that commit, what the Dockerfiles COPY (as the team's CI does), or give --baseline"
+                                + " the folder of a built checkout"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the baseline was built");
+        } finally {
+            Files.deleteIfExists(log);
         }
     }
 

@@ -57,7 +57,7 @@ import java.util.function.Function;
 public final class Gate {
     private final String environment;
     private final Path topologyDir;
-    private final String baseline;
+    private final BaselineSource baseline;
     private final List<Overlay> overlays;
     private final Map<String, Map<String, String>> imageEnv;
     private final Set<String> only;
@@ -69,7 +69,11 @@ public final class Gate {
     private final int parallelism;
     private final Set<String> services;
 
-    private Gate(String environment, Path topologyDir, String baseline, List<Overlay> overlays, Map<String, Map<String, String>> imageEnv,
+    /** --baseline as given, and the build its git export needs first (null: none). */
+    private record BaselineSource(String given, String build) {
+    }
+
+    private Gate(String environment, Path topologyDir, BaselineSource baseline, List<Overlay> overlays, Map<String, Map<String, String>> imageEnv,
                  Set<String> only, Set<String> skip, Path reportDir, PrintStream progress, Engines engines, String project, int parallelism, Set<String> services) {
         this.environment = Objects.requireNonNull(environment, "environment");
         this.topologyDir = topologyDir;
@@ -97,7 +101,15 @@ public final class Gate {
 
     /** What runs now: a topology folder, or a git ref (branch, tag, commit) of the repository holding the topology. */
     public Gate withBaseline(String dirOrGitRef) {
-        return new Gate(environment, topologyDir, dirOrGitRef, overlays, imageEnv, only, skip, reportDir, progress, engines, project, parallelism, services);
+        return withBaseline(dirOrGitRef, null);
+    }
+
+    /**
+     * What runs now, from a git ref whose images need a build first: {@code build} runs with {@code sh -c}
+     * at the root of the ref's export (e.g. {@code mvn -q package}: what the Dockerfiles COPY).
+     */
+    public Gate withBaseline(String dirOrGitRef, String build) {
+        return new Gate(environment, topologyDir, new BaselineSource(dirOrGitRef, build), overlays, imageEnv, only, skip, reportDir, progress, engines, project, parallelism, services);
     }
 
     /** A change laid over the proposed topology, in its own YAML (the proposed change of a fixture, or a what-if). */
@@ -208,13 +220,16 @@ public final class Gate {
                             || checked(v.service()) && !skippedBy(proposed, v.service(), "static"))
                     .forEach(verdicts::add);
         }
-        try (Baseline base = baseline == null ? null : Baseline.resolve(baseline, dir())) {
+        if (baseline != null && baseline.build() != null) {
+            progress.println("preflight check: building the baseline " + baseline.given() + ": " + baseline.build());
+        }
+        try (Baseline base = baseline == null ? null : Baseline.resolve(baseline.given(), dir(), baseline.build())) {
             RunningEnvironment.Definition baselineDefinition = base == null ? null : withProject(RunningEnvironment.of(environment)
                     .withTopologyDir(base.topologyDir()).withProgress(null));
             Topology baselineTopology = base == null ? proposed : baselineDefinition.topology();
             String different = base == null ? null : differentShape(baselineTopology, proposed);
             progress.println("preflight check: " + proposed.naming().prefix() + " from " + dir() + (base == null ? ""
-                    : ", baseline " + baseline + " (" + base.topologyDir() + ")"));
+                    : ", baseline " + baseline.given() + " (" + base.topologyDir() + ")"));
             if (different != null) {
                 progress.println("preflight check: " + different + ": the proposed topology is provisioned from the start, and its"
                         + " infrastructure change is not applied mid-run");

@@ -31,6 +31,11 @@ final class CheckCommand implements Callable<Integer> {
                     + " cutover then goes from the proposed image to a new version of itself)")
     String baseline;
 
+    @Option(names = "--baseline-build", paramLabel = "COMMAND",
+            description = "with a git-ref --baseline: a shell command run at the root of its export before its images are built (the"
+                    + " team's CI build, e.g. 'mvn -q package -DskipTests': what the Dockerfiles COPY and git does not hold)")
+    String baselineBuild;
+
     @Option(names = "--report", description = "report folder (default: -Dpreflight.report.dir, or target/preflight-report)")
     Path report;
 
@@ -68,8 +73,12 @@ final class CheckCommand implements Callable<Integer> {
                 return GateResult.COULD_NOT_RUN;
             }
         }
+        if (baselineBuild != null && baseline == null) {
+            System.err.println("preflight: --baseline-build needs --baseline GIT-REF: it builds that ref's export");
+            return GateResult.COULD_NOT_RUN;
+        }
         if (baseline != null) {
-            gate = gate.withBaseline(baseline);
+            gate = gate.withBaseline(baseline, baselineBuild);
         }
         if (report != null) {
             gate = gate.withReportDir(report);
