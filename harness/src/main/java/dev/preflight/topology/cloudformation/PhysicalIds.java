@@ -42,7 +42,8 @@ final class PhysicalIds {
             case "AWS::EC2::SecurityGroup" -> "sg-" + name;
             case "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancingV2::TargetGroup",
                  "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::SecretsManager::Secret",
-                 "AWS::SecretsManager::SecretTargetAttachment", "AWS::ECS::TaskDefinition", "AWS::ECS::Service", "AWS::ApplicationAutoScaling::ScalingPolicy" -> arn(logicalId);
+                 "AWS::SecretsManager::SecretTargetAttachment", "AWS::ECS::TaskDefinition", "AWS::ECS::Service", "AWS::ApplicationAutoScaling::ScalingPolicy",
+                 "AWS::IAM::ManagedPolicy" -> arn(logicalId);
             default -> name;
         };
         return remember(value, logicalId);
@@ -74,6 +75,7 @@ final class PhysicalIds {
             case "AWS::SecretsManager::Secret", "AWS::SecretsManager::SecretTargetAttachment" -> "arn:aws:secretsmanager:" + region + ":" + account + ":secret:" + name + "-AbCdEf";
             case "AWS::S3::Bucket" -> "arn:aws:s3:::" + name;
             case "AWS::IAM::Role" -> "arn:aws:iam::" + account + ":role/" + name;
+            case "AWS::IAM::ManagedPolicy" -> "arn:aws:iam::" + account + ":policy/" + name;
             case "AWS::ECS::Cluster" -> "arn:aws:ecs:" + region + ":" + account + ":cluster/" + name;
             case "AWS::ECS::TaskDefinition" -> "arn:aws:ecs:" + region + ":" + account + ":task-definition/" + name + ":1";
             case "AWS::ECS::Service" -> "arn:aws:ecs:" + region + ":" + account + ":service/" + name;

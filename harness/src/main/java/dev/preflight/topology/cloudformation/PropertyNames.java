@@ -53,6 +53,7 @@ final class PropertyNames {
             Map.entry("AWS::IAM::Role", Set.of("AssumeRolePolicyDocument", "Description", "ManagedPolicyArns", "MaxSessionDuration", "Path",
                     "PermissionsBoundary", "Policies", "RoleName", "Tags")),
             Map.entry("AWS::IAM::Policy", Set.of("Groups", "PolicyDocument", "PolicyName", "Roles", "Users")),
+            Map.entry("AWS::IAM::ManagedPolicy", Set.of("Description", "Groups", "ManagedPolicyName", "Path", "PolicyDocument", "Roles", "Users")),
             Map.entry("AWS::ElasticLoadBalancingV2::LoadBalancer", Set.of("EnableCapacityReservationProvisionStabilize",
                     "EnablePrefixForIpv6SourceNat", "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", "IpAddressType", "Ipv4IpamPoolId",
                     "LoadBalancerAttributes", "MinimumLoadBalancerCapacity", "Name", "Scheme", "SecurityGroups", "SubnetMappings", "Subnets",

@@ -29,6 +29,7 @@ final class TemplateMapper {
     /** Types read into another element. */
     private static final Set<String> FOLDED = Set.of("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress",
             "AWS::RDS::DBSubnetGroup", "AWS::ElastiCache::SubnetGroup", "AWS::SecretsManager::SecretTargetAttachment", "AWS::IAM::Policy",
+            "AWS::IAM::ManagedPolicy",
             "AWS::SecretsManager::RotationSchedule", "AWS::ECS::TaskDefinition", "AWS::ApplicationAutoScaling::ScalableTarget", "AWS::ApplicationAutoScaling::ScalingPolicy");
     /** Types whose job the harness does another way, or that change nothing it reproduces. */
     private static final Map<String, String> NOT_EMULATED = Map.ofEntries(
@@ -108,6 +109,7 @@ final class TemplateMapper {
         each("AWS::S3::Bucket", this::bucket);
         each("AWS::IAM::Role", this::role);
         each("AWS::IAM::Policy", this::policy);
+        each("AWS::IAM::ManagedPolicy", this::managedPolicy);
         each("AWS::ElasticLoadBalancingV2::LoadBalancer", this::loadBalancer);
         each("AWS::ElasticLoadBalancingV2::TargetGroup", this::targetGroup);
         each("AWS::ElasticLoadBalancingV2::Listener", this::listener);
@@ -461,8 +463,14 @@ final class TemplateMapper {
         for (int i = 0; i < policies.size(); i++) {
             statements(policies.get(i).path("PolicyDocument"), statements, notes);
         }
-        if (props.has("ManagedPolicyArns")) {
-            notes.add("managed policies " + props.get("ManagedPolicyArns") + " are not evaluated");
+        List<String> elsewhere = new ArrayList<>();
+        for (JsonNode arn : props.path("ManagedPolicyArns")) {
+            if (ids.logicalOf(arn.asText()).filter(l -> types.get(l).equals("AWS::IAM::ManagedPolicy")).isEmpty()) {
+                elsewhere.add(arn.asText()); // the stack's own managed policies are folded in by managedPolicy()
+            }
+        }
+        if (!elsewhere.isEmpty()) {
+            notes.add("managed policies " + elsewhere + " are not evaluated");
         }
         if (!r.has("trust")) {
             notes.add("its trust policy names no AWS service and no GitHub repository: read without one");
@@ -522,6 +530,40 @@ final class TemplateMapper {
             return Optional.of(oidc);
         }
         return Optional.empty();
+    }
+
+    /**
+     * A customer managed policy of the stack: its statements join every role it is attached to, by its
+     * own {@code Roles} or by a role's {@code ManagedPolicyArns} naming it.
+     */
+    private void managedPolicy(String id) {
+        String arn = ids.ref(id);
+        java.util.Set<String> roles = new java.util.LinkedHashSet<>();
+        for (JsonNode ref : properties.get(id).path("Roles")) {
+            roles.add(ids.logicalOf(ref.asText()).filter(l -> types.get(l).equals("AWS::IAM::Role"))
+                    .orElseThrow(() -> new TemplateProblem(where(id) + ".Roles", "'" + ref.asText() + "' is not a role of the template",
+                            "attach the policy to a role of the stack with !Ref <Role>")));
+        }
+        types.forEach((logical, type) -> {
+            if (type.equals("AWS::IAM::Role") && properties.containsKey(logical)) {
+                for (JsonNode attached : properties.get(logical).path("ManagedPolicyArns")) {
+                    if (attached.asText().equals(arn)) {
+                        roles.add(logical);
+                    }
+                }
+            }
+        });
+        List<String> into = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        for (String role : roles) {
+            statements(properties.get(id).path("PolicyDocument"), (ArrayNode) tree.path("iam").path("roles").path(name(role)).path("statements"),
+                    notes);
+            into.add("iam.roles." + name(role));
+        }
+        if (into.isEmpty()) {
+            notes.add("attached to no role of the stack");
+        }
+        folded(id, into.isEmpty() ? "no role" : String.join(", ", into), notes.isEmpty() ? null : String.join("; ", notes));
     }
 
     private void policy(String id) {

@@ -147,6 +147,42 @@ class TemplateReaderTest {
     }
 
     @Test
+    void theStacksOwnManagedPoliciesJoinTheRolesTheyAreAttachedToAndAnAwsManagedOneIsNoted() throws IOException {
+        Path t = template("""
+                Resources:
+                  Media: { Type: AWS::S3::Bucket, Properties: { BucketName: media } }
+                  AppRole:
+                    Type: AWS::IAM::Role
+                    Properties:
+                      AssumeRolePolicyDocument: { Statement: [{ Effect: Allow, Principal: { Service: ecs-tasks.amazonaws.com }, Action: sts:AssumeRole }] }
+                      ManagedPolicyArns: [!Ref ReadMedia, "arn:aws:iam::aws:policy/ReadOnlyAccess"]
+                  ReadMedia:
+                    Type: AWS::IAM::ManagedPolicy
+                    Properties:
+                      PolicyDocument: { Statement: [{ Effect: Allow, Action: s3:GetObject, Resource: !Sub "${Media.Arn}/*" }] }
+                  WriteMedia:
+                    Type: AWS::IAM::ManagedPolicy
+                    Properties:
+                      Roles: [!Ref AppRole]
+                      PolicyDocument: { Statement: [{ Effect: Allow, Action: s3:PutObject, Resource: !Sub "${Media.Arn}/*" }] }
+                  Unused:
+                    Type: AWS::IAM::ManagedPolicy
+                    Properties:
+                      PolicyDocument: { Statement: [{ Effect: Allow, Action: s3:DeleteObject, Resource: !Sub "${Media.Arn}/*" }] }
+                """);
+        TemplateRead read = TemplateReader.read(t, new TemplateReader.Options(null, Map.of(), null));
+        assertThat(read.tree().path("iam").path("roles").fieldNames()).toIterable().containsExactly("app");
+        assertThat(read.tree().path("iam").path("roles").path("app").path("statements").toString())
+                .contains("s3:GetObject").contains("s3:PutObject").doesNotContain("s3:DeleteObject");
+        assertThat(read.fates()).filteredOn(f -> f.logicalId().equals("ReadMedia")).singleElement()
+                .satisfies(f -> assertThat(f.line()).contains("folded into iam.roles.app"));
+        assertThat(read.fates()).filteredOn(f -> f.logicalId().equals("Unused")).singleElement()
+                .satisfies(f -> assertThat(f.line()).contains("attached to no role of the stack"));
+        assertThat(read.fates()).filteredOn(f -> f.logicalId().equals("AppRole")).singleElement()
+                .satisfies(f -> assertThat(f.line()).contains("managed policies [arn:aws:iam::aws:policy/ReadOnlyAccess] are not evaluated"));
+    }
+
+    @Test
     void aTrustPolicyOpenToAnyPrincipalIsRefused() throws IOException {
         Path t = template("""
                 Resources:
