@@ -16,7 +16,6 @@ import dev.preflight.running.RunningEnvironment;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalDouble;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * capped; nothing of it is left when the stress ends. Measured on the real metrics of real processes
  * (or containers), so it fails when the sidecars are not counted, not spread, or not delivered.
  */
-@Tag("containers")
+// Not tagged containers, to keep the suite short: the gate's scaling-cpu fixture runs on container tasks too.
 @PreflightEnvironment
 class ServiceStressTest {
     /** Five periods (five AWS minutes, 5 s real) averaged: one period of a 1 s sampling is noisy. */
