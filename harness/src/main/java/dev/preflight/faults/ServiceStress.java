@@ -139,6 +139,9 @@ public final class ServiceStress implements AutoCloseable {
     }
 
     private void tickQuietly() {
+        if (failure != null) {
+            return; // said once; the check reports it
+        }
         try {
             tick();
         } catch (RuntimeException e) {
