@@ -10,13 +10,14 @@ import java.util.Optional;
 
 /**
  * The load a check puts on one service through the load balancer: the service's
- * {@code check.load} where it says, else 20 requests per second for 20 s on a path the listener
+ * {@code check.load} where it says, else 20 requests per second for at least 10 s (as long as what it
+ * measures lasts) on a path the listener
  * routes to the service's target group (a path rule's pattern with {@code *} as "version", a
  * host-header rule's host with {@code /version}, {@code /version} for the default target group).
  */
 public record ServiceLoad(double rps, String path, Duration duration, String host) {
     public static final double DEFAULT_RPS = 20;
-    public static final Duration DEFAULT_DURATION = Duration.ofSeconds(20);
+    public static final Duration DEFAULT_DURATION = Duration.ofSeconds(10);
 
     /** Empty when the service is not behind the load balancer. */
     public static Optional<ServiceLoad> of(Topology topology, String service) {

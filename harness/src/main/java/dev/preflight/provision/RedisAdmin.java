@@ -10,7 +10,8 @@ import redis.clients.jedis.Jedis;
  */
 final class RedisAdmin {
     private static final String ALLOCATIONS = "preflight:elasticache:databases";
-    private static final String NEXT = "preflight:elasticache:next";
+    /** The engines start Redis with 64 logical databases. */
+    private static final int DATABASES = 64;
 
     private final RedisEngine engine;
 
@@ -36,19 +37,39 @@ final class RedisAdmin {
         }
     }
 
+    /**
+     * The cluster's database: the one it has, else the lowest free one (released ones are used again:
+     * a JVM that provisions and destroys many environments never runs out). WATCHed, so two runs
+     * sharing one Redis never take the same database.
+     */
     int allocate(String cluster) {
         try (Jedis jedis = new Jedis(engine.host(), engine.port())) {
-            String existing = jedis.hget(ALLOCATIONS, cluster);
-            if (existing != null) {
-                return Integer.parseInt(existing);
+            for (int attempt = 0; attempt < 20; attempt++) {
+                jedis.watch(ALLOCATIONS);
+                String existing = jedis.hget(ALLOCATIONS, cluster);
+                if (existing != null) {
+                    jedis.unwatch();
+                    return Integer.parseInt(existing);
+                }
+                java.util.Set<Integer> used = new java.util.HashSet<>();
+                jedis.hvals(ALLOCATIONS).forEach(v -> used.add(Integer.parseInt(v)));
+                int index = 1; // database 0 keeps the allocations
+                while (used.contains(index)) {
+                    index++;
+                }
+                if (index >= DATABASES) {
+                    jedis.unwatch();
+                    throw new ProvisionException("Redis has no free logical database for cache cluster " + cluster
+                            + " (" + (DATABASES - 1) + " in use). Fix: destroy environments you no longer need");
+                }
+                redis.clients.jedis.Transaction tx = jedis.multi();
+                tx.hset(ALLOCATIONS, cluster, Integer.toString(index));
+                if (tx.exec() != null) {
+                    return index;
+                }
             }
-            long index = jedis.incr(NEXT); // 1, 2, ...: database 0 keeps the allocations
-            if (index >= 64) {
-                throw new ProvisionException("Redis has no free logical database for cache cluster " + cluster
-                        + " (64 in use). Fix: destroy environments you no longer need");
-            }
-            jedis.hset(ALLOCATIONS, cluster, Long.toString(index));
-            return (int) index;
+            throw new ProvisionException("Could not allocate a Redis database for cache cluster " + cluster
+                    + ": other runs kept changing the allocations. Fix: run again");
         }
     }
 

@@ -64,7 +64,11 @@ class GateOnProposedChangesTest {
             fields(e.getValue()).forEach((k, v) -> env.put(k, v.asText()));
             gate = gate.withImageEnv(e.getKey(), env);
         }
-        if (change.path("baseline").asBoolean(false)) {
+        JsonNode baseline = change.path("baseline");
+        if (baseline.isObject()) {
+            // a git ref of this repository, built as its CI would build it
+            gate = gate.withBaseline(baseline.path("ref").asText(), baseline.path("build").asText(null));
+        } else if (baseline.asBoolean(false)) {
             gate = gate.withBaseline(TopologyLocator.topologyDir().toString());
         }
 
