@@ -27,7 +27,9 @@ import java.util.Optional;
  * the time the forced deployment's tasks take to pass their target group's health checks, which the
  * harness otherwise spaces on the compressed clock. So the old tasks keep serving for that AWS time, in
  * real time ({@link #oldTasksWindow}), before the deployment is forced: a single-user rotation under an
- * application that opens new connections then fails as it would on AWS.
+ * application that opens new connections then fails as it would on AWS. With alternating users the
+ * previous user keeps working until the next rotation, so nothing the old tasks do depends on how long
+ * the window lasts: it is compressed.
  */
 final class RotationCheck {
     static final String NAME = "rotation";
@@ -41,7 +43,12 @@ final class RotationCheck {
         Map<String, UnderLoad> runs = new LinkedHashMap<>();
         Map<String, Deployment> before = new LinkedHashMap<>();
         List<Verdict> verdicts = new ArrayList<>();
-        Duration window = oldTasksWindow(ctx, users);
+        String strategy = ctx.topology().secrets().get(secret).rotationStrategy();
+        Duration awsWindow = oldTasksWindow(ctx, users);
+        // With alternating users the previous user keeps working until the next rotation: nothing the old tasks do can
+        // tell how long the window lasts, so it runs on the compressed clock. Single user: their reconnects race it, in real time.
+        boolean observable = !Secret.ALTERNATING_USERS.equals(strategy);
+        Duration window = observable ? awsWindow : ctx.env().runtime().timeScale().compressed(awsWindow.toSeconds());
         try {
             for (String service : users) {
                 before.put(service, ctx.env().service(service).primary().orElseThrow());
@@ -53,7 +60,6 @@ final class RotationCheck {
             }
             Waits.pause(Duration.ofSeconds(2));
             RotationResult rotation;
-            String strategy = ctx.topology().secrets().get(secret).rotationStrategy();
             try {
                 rotation = SecretRotation.of(ctx.env().environment()).rotate(secret, Secret.ALTERNATING_USERS.equals(strategy)
                         ? SecretRotation.Strategy.ALTERNATING_USERS : SecretRotation.Strategy.SINGLE_USER);
@@ -65,8 +71,9 @@ final class RotationCheck {
                 return verdicts;
             }
             runs.values().forEach(r -> r.event("rotated " + secret + " (" + strategy + ")"));
-            ctx.progress(NAME, String.join(",", users), secret + " rotated (" + strategy + "); the old tasks serve for " + window.toSeconds()
-                    + " s, as long as the new ones take to pass their health checks on AWS, then the forced deployment");
+            ctx.progress(NAME, String.join(",", users), secret + " rotated (" + strategy + "); the old tasks serve for " + awsWindow.toSeconds()
+                    + " s, as long as the new ones take to pass their health checks on AWS" + (observable ? " (real time)" : " (compressed:"
+                    + " the previous user keeps working)") + ", then the forced deployment");
             Waits.pause(window);
             Instant forced = Instant.now();
             for (String service : users) {
@@ -77,8 +84,9 @@ final class RotationCheck {
                 ServiceScheduler scheduler = ctx.env().service(service);
                 Duration bound = Bounds.rollingDeploy(ctx.topology(), ctx.service(service), scheduler.desiredCount());
                 boolean done = awaitNewDeployment(scheduler, before.get(service), forced.plus(bound));
-                String evidence = String.format(Locale.ROOT, "%s rotated (%s, %s); old tasks served %d s after it; forced deployment %s in"
-                                + " %.1f s (bound %d s)", secret, strategy, rotation.succeeded() ? "4 steps ok" : "failed", window.toSeconds(),
+                String evidence = String.format(Locale.ROOT, "%s rotated (%s, %s); old tasks served %d s after it%s; forced deployment %s in"
+                                + " %.1f s (bound %d s)", secret, strategy, rotation.succeeded() ? "4 steps ok" : "failed", awsWindow.toSeconds(),
+                        observable ? "" : " (AWS time)",
                         done ? "COMPLETED" : "NOT completed", Duration.between(forced, Instant.now()).toMillis() / 1000.0, bound.toSeconds());
                 UnderLoad run = runs.get(service);
                 String problem = done ? null : "the forced deployment did not reach steady state";
