@@ -73,13 +73,18 @@ final class ScalingCheck {
         List<RequestRecord> records = new ArrayList<>();
         List<PolicyRun> runs = new ArrayList<>();
         List<String> notDriven = new ArrayList<>();
+        PolicyRun stopped = null;
         for (Autoscaling.ScalingPolicy policy : scaling.policies()) {
-            String cannot = cannotDrive(ctx, model, policy, from);
+            String cannot = stopped != null ? "not run once " + stopped.metric() + " had failed" : cannotDrive(ctx, model, policy, from);
             if (cannot != null) {
                 notDriven.add(policy.metric() + ": " + cannot);
                 continue;
             }
-            runs.add(runPolicy(ctx, autoscaler, service, load, policy, from, records));
+            PolicyRun run = runPolicy(ctx, autoscaler, service, load, policy, from, records);
+            runs.add(run);
+            if (run.problem() != null || run.error() != null) {
+                stopped = run; // the verdict is decided: the rest would only cost time
+            }
         }
         if (runs.isEmpty()) {
             return Verdict.skipped(NAME, service, String.join("; ", notDriven));

@@ -29,7 +29,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
@@ -44,8 +43,10 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
  * <p>The metric is a rate of real traffic (docs/aws-behaviour.md, "Time: two clocks"): 1000
  * requests per target per minute is 16.7 real requests per second per task, whatever the time
  * scale; only the periods, alarms and cooldowns run on the compressed clock.
+ *
+ * <p>Run once, with process tasks: the rules do not depend on what runs a task, and scaling out and in
+ * container tasks is the gate's scaling-cpu fixture (fixtures/changes), which runs on both.
  */
-@Tag("containers")
 @PreflightEnvironment
 class TargetTrackingScalingTest {
     private static final String REQUESTS_PER_TARGET = "ALBRequestCountPerTarget";
