@@ -116,7 +116,7 @@ final class ScalingCheck {
         }
         if (expected(ctx, model, policy, from) <= from) {
             return String.format(Locale.ROOT, "one more task needs %s, more than this machine gives a check (%s)",
-                    describe(resource, demand(policy, from + 1) * perTask(resource, model)), describe(resource, budget(resource)));
+                    describe(resource, demand(policy, from + 1) * ServiceStress.reservation(resource, model)), describe(resource, budget(resource)));
         }
         return null;
     }
@@ -248,7 +248,7 @@ final class ScalingCheck {
         if (resource == null) {
             return expected;
         }
-        while (expected > from && demand(policy, expected) * perTask(resource, model) > budget(resource)) {
+        while (expected > from && demand(policy, expected) * ServiceStress.reservation(resource, model) > budget(resource)) {
             expected--;
         }
         return expected;
@@ -274,12 +274,6 @@ final class ScalingCheck {
     /** The most one task's share may be, in % of its reservation. */
     private static double cap(ServiceStress.Resource resource) {
         return resource == ServiceStress.Resource.CPU ? 100 : 90;
-    }
-
-    /** One task's reservation: cores, or bytes. */
-    private static double perTask(ServiceStress.Resource resource, EcsService model) {
-        return resource == ServiceStress.Resource.CPU ? (model.cpu() == null ? 256 : model.cpu()) / 1024.0
-                : (model.memory() == null ? 512 : model.memory()) * 1024.0 * 1024.0;
     }
 
     /**

@@ -48,6 +48,11 @@ public final class ServiceStress implements AutoCloseable {
             this.metric = metric;
         }
 
+        /** Task-definition units (cpu units, MiB) as cores or bytes. */
+        double amount(int units) {
+            return this == CPU ? units / 1024.0 : units * 1024.0 * 1024.0;
+        }
+
         /** The predefined target-tracking metric of this resource. */
         public String metric() {
             return metric;
@@ -132,10 +137,6 @@ public final class ServiceStress implements AutoCloseable {
     /** Why the sidecars could not run (python3 missing, say), or null. */
     public String failure() {
         return failure;
-    }
-
-    public Resource resource() {
-        return resource;
     }
 
     private void tickQuietly() {
@@ -250,12 +251,14 @@ public final class ServiceStress implements AutoCloseable {
 
     /** The task's reservation: cores for CPU (1024 units = 1 vCPU), bytes for memory; the topology's where the task gives none. */
     private double reservation(RunningTask task) {
-        if (resource == Resource.CPU) {
-            int units = task.spec().cpuUnits() > 0 ? task.spec().cpuUnits() : model.cpu() != null ? model.cpu() : 256;
-            return units / 1024.0;
-        }
-        int mib = task.spec().memoryMiB() > 0 ? task.spec().memoryMiB() : model.memory() != null ? model.memory() : 512;
-        return mib * 1024.0 * 1024.0;
+        int given = resource == Resource.CPU ? task.spec().cpuUnits() : task.spec().memoryMiB();
+        return given > 0 ? resource.amount(given) : reservation(resource, model);
+    }
+
+    /** A task's reservation as the topology declares it (256 cpu units and 512 MiB where it says nothing): cores, or bytes. */
+    public static double reservation(Resource resource, EcsService model) {
+        Integer declared = resource == Resource.CPU ? model.cpu() : model.memory();
+        return resource.amount(declared != null ? declared : resource == Resource.CPU ? 256 : 512);
     }
 
     /** e.g. "CPU of api: 1.75 task loads". */

@@ -102,10 +102,6 @@ public final class StressSidecar implements AutoCloseable {
         return task;
     }
 
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
     private synchronized void send(String command) {
         if (closed || !process.isAlive()) {
             return;
