@@ -1,5 +1,8 @@
 package dev.preflight.check;
 
+import dev.preflight.alb.TargetGroupRuntime;
+import dev.preflight.alb.TargetHealth;
+import dev.preflight.alb.TargetState;
 import dev.preflight.deploy.DeployResult;
 import dev.preflight.ecs.ServiceScheduler;
 import dev.preflight.topology.DeploymentConfiguration;
@@ -10,6 +13,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.HealthCheck;
 
@@ -24,6 +34,13 @@ final class BadReleaseCheck {
     static final String NOT_SERVED = "/preflight-bad-release-not-served";
     /** ECS's minimum circuit-breaker threshold (docs/aws-behaviour.md section 2). */
     private static final int BREAKER_MINIMUM = 3;
+    /**
+     * One service's start-ups at a time, whatever the gate's parallelism: a bad release starts up to six
+     * tasks beside the old ones, and three services doing so at once took the CPU of the tasks serving the
+     * load on a 2-core machine (a 503 AWS would not give: each Fargate task has its own reserved CPU). The
+     * turn ends once the bad tasks have started; their failing health checks, the long part, run side by side.
+     */
+    private static final Semaphore START_UPS = new Semaphore(1);
 
     private BadReleaseCheck() {
     }
@@ -41,6 +58,24 @@ final class BadReleaseCheck {
             return Verdict.failed(NAME, service, "deploymentCircuitBreaker is on without rollback",
                     "with rollback off ECS marks the bad deployment FAILED and leaves it serving what it can: set rollback: true");
         }
+        if (!START_UPS.tryAcquire()) {
+            ctx.progress(NAME, service, "waits for another service's bad release to start its tasks (one at a time)");
+            START_UPS.acquireUninterruptibly();
+        }
+        AtomicBoolean turn = new AtomicBoolean(true);
+        Runnable endTurn = () -> {
+            if (turn.getAndSet(false)) {
+                START_UPS.release();
+            }
+        };
+        try {
+            return release(ctx, service, load, model, endTurn);
+        } finally {
+            endTurn.run();
+        }
+    }
+
+    private static Verdict release(CheckContext ctx, String service, ServiceLoad load, EcsService model, Runnable endTurn) {
         ServiceScheduler scheduler = ctx.env().service(service);
         int count = scheduler.desiredCount();
         int tasks = Math.max(count, BREAKER_MINIMUM);
@@ -56,8 +91,7 @@ final class BadReleaseCheck {
         try (UnderLoad run = UnderLoad.start(ctx, service, load, Duration.ofSeconds(10), bound.plusSeconds(30))) {
             run.settle(Duration.ofSeconds(2));
             run.event("bad revision deployed");
-            DeployResult result = ctx.env().pipeline().deployRevision(service, running + " (bad health check)",
-                    c -> badHealthCheck(c, Bounds.targetGroup(ctx.topology(), model)), bound);
+            DeployResult result = deployThenEndTurn(ctx, service, scheduler, model, running, bound, endTurn);
             run.event("pipeline: " + result.result());
             LoadSummary summary = run.finish();
             String evidence = String.format(Locale.ROOT, "%s in %.1f s; %s", result.result(), result.duration().toMillis() / 1000.0,
@@ -82,6 +116,42 @@ final class BadReleaseCheck {
             }
             return verdict;
         }
+    }
+
+    /**
+     * Deploys the bad revision, ending the start-up turn once none of the service's tasks is starting (each
+     * active one a healthy target: the bad ones pass the load balancer's check and fail only their own) or the
+     * deploy has ended.
+     */
+    private static DeployResult deployThenEndTurn(CheckContext ctx, String service, ServiceScheduler scheduler, EcsService model,
+                                                  String running, Duration bound, Runnable endTurn) {
+        TargetGroupRuntime tg = model.targetGroup() == null || ctx.env().runtime().loadBalancer() == null ? null
+                : ctx.env().runtime().loadBalancer().targetGroup(model.targetGroup());
+        ExecutorService deploying = Executors.newSingleThreadExecutor(r -> new Thread(r, "bad-release-" + service));
+        try {
+            Future<DeployResult> deploy = deploying.submit(() -> ctx.env().pipeline().deployRevision(service, running + " (bad health check)",
+                    c -> badHealthCheck(c, Bounds.targetGroup(ctx.topology(), model)), bound));
+            if (tg != null) {
+                Waits.until(bound, () -> deploy.isDone() || startedUp(scheduler, running, tg));
+            }
+            endTurn.run();
+            return deploy.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while deploying the bad revision of " + service, e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            deploying.shutdownNow();
+        }
+    }
+
+    /** The bad revision has launched its tasks and none of the service's active tasks is still starting. */
+    private static boolean startedUp(ServiceScheduler scheduler, String running, TargetGroupRuntime tg) {
+        boolean launched = scheduler.tasks().stream().anyMatch(t -> !t.version().equals(running));
+        Map<String, TargetHealth> health = tg.health();
+        return launched && scheduler.tasks().stream().filter(t -> t.active() && !t.stopRequested())
+                .allMatch(t -> health.containsKey(t.taskId()) && health.get(t.taskId()).state() == TargetState.HEALTHY);
     }
 
     /** The container health check with the target group's health path replaced by one no image serves; "exit 1" without a check. */
