@@ -1,9 +1,11 @@
 package dev.preflight.report;
 
 import dev.preflight.traffic.LoadSummary;
+import dev.preflight.traffic.RequestRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -142,6 +144,8 @@ final class ScenarioPage {
                 + "\"></canvas></div></figure>");
     }
 
+    private static final int SLOWEST = 8;
+
     private void requestSummary() {
         if (report.records() == null) {
             return;
@@ -158,6 +162,26 @@ final class ScenarioPage {
         row("latency p50 / p90 / p99 / max", String.format(Locale.ROOT, "%.1f / %.1f / %.1f / %.1f ms",
                 s.p50Millis(), s.p90Millis(), s.p99Millis(), s.maxMillis()));
         row("achieved rate", String.format(Locale.ROOT, "%.1f requests/s", s.achievedRps()));
+        line("</table>");
+        slowest(report.records());
+    }
+
+    /** The slowest requests with the target that answered them: where a latency spike came from. */
+    private void slowest(List<RequestRecord> records) {
+        List<RequestRecord> slow = records.stream().filter(RequestRecord::sent)
+                .sorted(Comparator.comparingLong(RequestRecord::latencyNanos).reversed()).limit(SLOWEST).toList();
+        if (slow.isEmpty()) {
+            return;
+        }
+        line("<h3>Slowest requests</h3>");
+        line("<table class=\"events\">");
+        line("<tr><th>t (s)</th><th>latency (ms)</th><th>status</th><th>target</th><th>path</th></tr>");
+        for (RequestRecord r : slow) {
+            line("<tr><td class=\"num\">" + String.format(Locale.ROOT, "%.3f", r.scheduledNanos() / 1e9) + "</td><td class=\"num\">"
+                    + String.format(Locale.ROOT, "%.1f", r.latencyMillis()) + "</td><td>"
+                    + Html.escape(r.error() != null ? r.error() : Integer.toString(r.status())) + "</td><td>"
+                    + Html.escape(r.target() == null ? "-" : r.target()) + "</td><td>" + Html.escape(String.valueOf(r.path())) + "</td></tr>");
+        }
         line("</table>");
     }
 

@@ -99,6 +99,19 @@ class ScenarioReportTest {
     }
 
     @Test
+    void theSlowestRequestsAreListedWithTheTargetThatAnsweredThem() throws Exception {
+        List<RequestRecord> records = new ArrayList<>(syntheticRecords());
+        long due = TimeUnit.MILLISECONDS.toNanos(3_250);
+        records.add(new RequestRecord(due, due, due + TimeUnit.MILLISECONDS.toNanos(2_051), 200, "v2", null, "/api/db", "task-cold"));
+        String html = Files.readString(ScenarioReport.named("slow target").requests(records, START).write(dir));
+
+        String slowest = html.substring(html.indexOf("<h3>Slowest requests</h3>"));
+        assertThat(slowest).contains("<td class=\"num\">3.250</td><td class=\"num\">2051.0</td><td>200</td><td>task-cold</td><td>/api/db</td>");
+        assertThat(slowest.indexOf("task-cold")).as("the slowest first").isLessThan(slowest.indexOf("<td>-</td>"));
+        assertThat(slowest.split("<tr>", -1)).as("a header and 8 requests").hasSize(10);
+    }
+
+    @Test
     void copiesTheChartAssetsSoThePageOpensOffline() throws Exception {
         syntheticReport("assets").write(dir);
 
