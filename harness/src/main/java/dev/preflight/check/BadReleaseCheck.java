@@ -4,6 +4,7 @@ import dev.preflight.alb.TargetGroupRuntime;
 import dev.preflight.alb.TargetHealth;
 import dev.preflight.alb.TargetState;
 import dev.preflight.deploy.DeployResult;
+import dev.preflight.ecs.EcsTask;
 import dev.preflight.ecs.ServiceScheduler;
 import dev.preflight.topology.DeploymentConfiguration;
 import dev.preflight.topology.EcsService;
@@ -35,7 +36,7 @@ final class BadReleaseCheck {
     /** ECS's minimum circuit-breaker threshold (docs/aws-behaviour.md section 2). */
     private static final int BREAKER_MINIMUM = 3;
     /**
-     * One service's start-ups at a time, whatever the gate's parallelism: a bad release starts up to six
+     * One service's start-ups at a time, whatever the gate's parallelism: a bad release starts up to five
      * tasks beside the old ones, and three services doing so at once took the CPU of the tasks serving the
      * load on a 2-core machine (a 503 AWS would not give: each Fargate task has its own reserved CPU). The
      * turn ends once the bad tasks have started; their failing health checks, the long part, run side by side.
@@ -127,12 +128,13 @@ final class BadReleaseCheck {
                                                   String running, Duration bound, Runnable endTurn) {
         TargetGroupRuntime tg = model.targetGroup() == null || ctx.env().runtime().loadBalancer() == null ? null
                 : ctx.env().runtime().loadBalancer().targetGroup(model.targetGroup());
+        String before = scheduler.primary().orElseThrow().id();
         ExecutorService deploying = Executors.newSingleThreadExecutor(r -> new Thread(r, "bad-release-" + service));
         try {
             Future<DeployResult> deploy = deploying.submit(() -> ctx.env().pipeline().deployRevision(service, running + " (bad health check)",
                     c -> badHealthCheck(c, Bounds.targetGroup(ctx.topology(), model)), bound));
             if (tg != null) {
-                Waits.until(bound, () -> deploy.isDone() || startedUp(scheduler, running, tg));
+                Waits.until(bound, () -> deploy.isDone() || startedUp(scheduler, before, tg));
             }
             endTurn.run();
             return deploy.get();
@@ -146,12 +148,15 @@ final class BadReleaseCheck {
         }
     }
 
-    /** The bad revision has launched its tasks and none of the service's active tasks is still starting. */
-    private static boolean startedUp(ServiceScheduler scheduler, String running, TargetGroupRuntime tg) {
-        boolean launched = scheduler.tasks().stream().anyMatch(t -> !t.version().equals(running));
+    /**
+     * A deployment after {@code before} (the bad revision's: it runs the same image, so only its deployment
+     * tells its tasks apart) has launched tasks, and none of the service's live tasks is still starting.
+     */
+    private static boolean startedUp(ServiceScheduler scheduler, String before, TargetGroupRuntime tg) {
+        List<EcsTask> live = scheduler.tasks().stream().filter(EcsTask::active).toList();
         Map<String, TargetHealth> health = tg.health();
-        return launched && scheduler.tasks().stream().filter(t -> t.active() && !t.stopRequested())
-                .allMatch(t -> health.containsKey(t.taskId()) && health.get(t.taskId()).state() == TargetState.HEALTHY);
+        return live.stream().anyMatch(t -> !t.deployment().id().equals(before))
+                && live.stream().allMatch(t -> health.containsKey(t.taskId()) && health.get(t.taskId()).state() == TargetState.HEALTHY);
     }
 
     /** The container health check with the target group's health path replaced by one no image serves; "exit 1" without a check. */
