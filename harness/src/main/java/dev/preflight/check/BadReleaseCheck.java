@@ -19,8 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.HealthCheck;
 
@@ -41,7 +40,7 @@ final class BadReleaseCheck {
      * load on a 2-core machine (a 503 AWS would not give: each Fargate task has its own reserved CPU). The
      * turn ends once the bad tasks have started; their failing health checks, the long part, run side by side.
      */
-    private static final Semaphore START_UPS = new Semaphore(1);
+    private static final ReentrantLock START_UPS = new ReentrantLock();
 
     private BadReleaseCheck() {
     }
@@ -59,24 +58,25 @@ final class BadReleaseCheck {
             return Verdict.failed(NAME, service, "deploymentCircuitBreaker is on without rollback",
                     "with rollback off ECS marks the bad deployment FAILED and leaves it serving what it can: set rollback: true");
         }
-        if (!START_UPS.tryAcquire()) {
+        if (!START_UPS.tryLock()) {
             ctx.progress(NAME, service, "waits for another service's bad release to start its tasks (one at a time)");
-            START_UPS.acquireUninterruptibly();
+            START_UPS.lock();
         }
-        AtomicBoolean turn = new AtomicBoolean(true);
-        Runnable endTurn = () -> {
-            if (turn.getAndSet(false)) {
-                START_UPS.release();
-            }
-        };
         try {
-            return release(ctx, service, load, model, endTurn);
+            return release(ctx, service, load, model);
         } finally {
-            endTurn.run();
+            endTurn();
         }
     }
 
-    private static Verdict release(CheckContext ctx, String service, ServiceLoad load, EcsService model, Runnable endTurn) {
+    /** Ends this thread's start-up turn, if it still has it. */
+    private static void endTurn() {
+        if (START_UPS.isHeldByCurrentThread()) {
+            START_UPS.unlock();
+        }
+    }
+
+    private static Verdict release(CheckContext ctx, String service, ServiceLoad load, EcsService model) {
         ServiceScheduler scheduler = ctx.env().service(service);
         int count = scheduler.desiredCount();
         int tasks = Math.max(count, BREAKER_MINIMUM);
@@ -92,7 +92,7 @@ final class BadReleaseCheck {
         try (UnderLoad run = UnderLoad.start(ctx, service, load, Duration.ofSeconds(10), bound.plusSeconds(30))) {
             run.settle(Duration.ofSeconds(2));
             run.event("bad revision deployed");
-            DeployResult result = deployThenEndTurn(ctx, service, scheduler, model, running, bound, endTurn);
+            DeployResult result = deployThenEndTurn(ctx, service, scheduler, model, running, bound);
             run.event("pipeline: " + result.result());
             LoadSummary summary = run.finish();
             String evidence = String.format(Locale.ROOT, "%s in %.1f s; %s", result.result(), result.duration().toMillis() / 1000.0,
@@ -125,7 +125,7 @@ final class BadReleaseCheck {
      * deploy has ended.
      */
     private static DeployResult deployThenEndTurn(CheckContext ctx, String service, ServiceScheduler scheduler, EcsService model,
-                                                  String running, Duration bound, Runnable endTurn) {
+                                                  String running, Duration bound) {
         TargetGroupRuntime tg = model.targetGroup() == null || ctx.env().runtime().loadBalancer() == null ? null
                 : ctx.env().runtime().loadBalancer().targetGroup(model.targetGroup());
         String before = scheduler.primary().orElseThrow().id();
@@ -136,7 +136,7 @@ final class BadReleaseCheck {
             if (tg != null) {
                 Waits.until(bound, () -> deploy.isDone() || startedUp(scheduler, before, tg));
             }
-            endTurn.run();
+            endTurn();
             return deploy.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

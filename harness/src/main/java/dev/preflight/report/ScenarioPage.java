@@ -27,6 +27,9 @@ final class ScenarioPage {
     /** ... and one whose failure it did not see. */
     static final String MISSED = "MISSED";
 
+    /** How many of the slowest requests a page lists. */
+    private static final int SLOWEST = 8;
+
     private final StringBuilder out = new StringBuilder(16 * 1024);
     private final ScenarioReport report;
 
@@ -143,8 +146,6 @@ final class ScenarioPage {
                 + "<div class=\"plot\"><canvas id=\"" + id + "\" role=\"img\" aria-label=\"" + Html.escape(label)
                 + "\"></canvas></div></figure>");
     }
-
-    private static final int SLOWEST = 8;
 
     private void requestSummary() {
         if (report.records() == null) {
