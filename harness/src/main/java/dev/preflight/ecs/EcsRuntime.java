@@ -256,7 +256,9 @@ public final class EcsRuntime implements AutoCloseable {
             }
             schedulers.values().forEach(ServiceScheduler::tick);
         } catch (RuntimeException e) {
-            LOG.warn("ECS scheduler tick failed: {}", e.toString());
+            if (!closed) { // close() interrupts a tick mid-call: nothing failed
+                LOG.warn("ECS scheduler tick failed: {}", e.toString());
+            }
         }
     }
 

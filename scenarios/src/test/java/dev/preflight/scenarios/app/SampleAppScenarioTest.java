@@ -67,8 +67,11 @@ class SampleAppScenarioTest {
         HttpResponse<String> secret = get(api, "/secret");
         String appKey = env.secretValue("app-key");
         assertThat(secret.body()).contains("\"appKeyPresent\":true").contains(sha256(appKey)).doesNotContain(appKey);
-        assertThat(Files.readString(log)).as("the task's log never shows a secret")
+        String logged = Files.readString(log);
+        assertThat(logged).as("the task's log never shows a secret")
                 .doesNotContain(appKey).doesNotContain(database.password());
+        assertThat(logged.indexOf("database warmed up")).as("the database query ran before the server listened, in:%n%s", logged)
+                .isNotNegative().isLessThan(logged.indexOf(" listening on "));
     }
 
     private static HttpResponse<String> get(URI base, String path) throws IOException, InterruptedException {
