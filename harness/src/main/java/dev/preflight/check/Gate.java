@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -55,48 +57,55 @@ import java.util.function.Function;
  * Checks of different services run side by side; checks of one service in order.
  */
 public final class Gate {
+    // Written only by with(), on a copy not yet handed out: a Gate never changes once a caller has it.
     private final String environment;
-    private final Path topologyDir;
-    private final BaselineSource baseline;
-    private final List<Overlay> overlays;
-    private final Map<String, Map<String, String>> imageEnv;
-    private final Set<String> only;
-    private final Set<String> skip;
-    private final Path reportDir;
-    private final PrintStream progress;
-    private final Engines engines;
-    private final String project;
-    private final int parallelism;
-    private final Set<String> services;
+    private Path topologyDir;
+    private BaselineSource baseline;
+    private List<Overlay> overlays = List.of();
+    private Map<String, Map<String, String>> imageEnv = Map.of();
+    private Set<String> only = Set.of();
+    private Set<String> skip = Set.of();
+    private Path reportDir;
+    private PrintStream progress = System.out;
+    private Engines engines;
+    private String project;
+    private int parallelism = 3;
+    private Set<String> services = Set.of();
 
     /** --baseline as given, and the build its git export needs first (null: none). */
     private record BaselineSource(String given, String build) {
     }
 
-    private Gate(String environment, Path topologyDir, BaselineSource baseline, List<Overlay> overlays, Map<String, Map<String, String>> imageEnv,
-                 Set<String> only, Set<String> skip, Path reportDir, PrintStream progress, Engines engines, String project, int parallelism, Set<String> services) {
+    private Gate(String environment) {
         this.environment = Objects.requireNonNull(environment, "environment");
-        this.topologyDir = topologyDir;
-        this.baseline = baseline;
-        this.overlays = List.copyOf(overlays);
-        this.imageEnv = Map.copyOf(imageEnv);
-        this.only = Set.copyOf(only);
-        this.skip = Set.copyOf(skip);
-        this.reportDir = reportDir;
-        this.progress = progress;
-        this.engines = engines;
-        this.project = project;
-        this.parallelism = parallelism;
-        this.services = Set.copyOf(services);
+    }
+
+    /** This gate with one setting changed, as a new gate. */
+    private Gate with(Consumer<Gate> change) {
+        Gate copy = new Gate(environment);
+        copy.topologyDir = topologyDir;
+        copy.baseline = baseline;
+        copy.overlays = overlays;
+        copy.imageEnv = imageEnv;
+        copy.only = only;
+        copy.skip = skip;
+        copy.reportDir = reportDir;
+        copy.progress = progress;
+        copy.engines = engines;
+        copy.project = project;
+        copy.parallelism = parallelism;
+        copy.services = services;
+        change.accept(copy);
+        return copy;
     }
 
     /** The gate for one environment of the topology folder ({@link TopologyLocator#topologyDir()} unless given). */
     public static Gate of(String environment) {
-        return new Gate(environment, null, null, List.of(), Map.of(), Set.of(), Set.of(), null, System.out, null, null, 3, Set.of());
+        return new Gate(environment);
     }
 
     public Gate withTopologyDir(Path dir) {
-        return new Gate(environment, dir, baseline, overlays, imageEnv, only, skip, reportDir, progress, engines, project, parallelism, services);
+        return with(g -> g.topologyDir = dir);
     }
 
     /** What runs now: a topology folder, or a git ref (branch, tag, commit) of the repository holding the topology. */
@@ -109,63 +118,64 @@ public final class Gate {
      * at the root of the ref's export (e.g. {@code mvn -q package}: what the Dockerfiles COPY).
      */
     public Gate withBaseline(String dirOrGitRef, String build) {
-        return new Gate(environment, topologyDir, new BaselineSource(dirOrGitRef, build), overlays, imageEnv, only, skip, reportDir, progress, engines, project, parallelism, services);
+        return with(g -> g.baseline = new BaselineSource(dirOrGitRef, build));
     }
 
     /** A change laid over the proposed topology, in its own YAML (the proposed change of a fixture, or a what-if). */
     public Gate withOverlay(Overlay overlay) {
         List<Overlay> more = new ArrayList<>(overlays);
         more.add(overlay);
-        return new Gate(environment, topologyDir, baseline, more, imageEnv, only, skip, reportDir, progress, engines, project, parallelism, services);
+        return with(g -> g.overlays = List.copyOf(more));
     }
 
     /** ENV added to the proposed release's image of one service (how the reference services are made to misbehave). */
     public Gate withImageEnv(String service, Map<String, String> env) {
         Map<String, Map<String, String>> more = new LinkedHashMap<>(imageEnv);
         more.put(service, Map.copyOf(env));
-        return new Gate(environment, topologyDir, baseline, overlays, more, only, skip, reportDir, progress, engines, project, parallelism, services);
+        return with(g -> g.imageEnv = Collections.unmodifiableMap(more));
     }
 
     /** Runs only these checks ({@link CheckSettings#CHECKS}); empty: all. */
     public Gate only(Collection<String> checks) {
-        return new Gate(environment, topologyDir, baseline, overlays, imageEnv, known(checks), skip, reportDir, progress, engines, project, parallelism, services);
+        Set<String> known = known(checks);
+        return with(g -> g.only = known);
     }
 
     public Gate skip(Collection<String> checks) {
-        return new Gate(environment, topologyDir, baseline, overlays, imageEnv, only, known(checks), reportDir, progress, engines, project, parallelism, services);
+        Set<String> known = known(checks);
+        return with(g -> g.skip = known);
     }
 
     /** Where the pages go; by default {@link ScenarioReport#defaultDir()}. */
     public Gate withReportDir(Path dir) {
-        return new Gate(environment, topologyDir, baseline, overlays, imageEnv, only, skip, dir, progress, engines, project, parallelism, services);
+        return with(g -> g.reportDir = dir);
     }
 
     /** Where progress lines go (default System.out). */
     public Gate withProgress(PrintStream out) {
         Objects.requireNonNull(out, "out");
-        return new Gate(environment, topologyDir, baseline, overlays, imageEnv, only, skip, reportDir, out, engines, project, parallelism, services);
+        return with(g -> g.progress = out);
     }
 
     /** Engines started elsewhere (shared by tests); left running. By default the gate starts and stops its own. */
     public Gate withEngines(Engines shared) {
-        return new Gate(environment, topologyDir, baseline, overlays, imageEnv, only, skip, reportDir, progress, shared, project, parallelism, services);
+        return with(g -> g.engines = shared);
     }
 
     /** Its own copy under this project name, so several gates share engines side by side. */
     public Gate withProject(String name) {
-        return new Gate(environment, topologyDir, baseline, overlays, imageEnv, only, skip, reportDir, progress, engines, name, parallelism, services);
+        return with(g -> g.project = name);
     }
 
     /** Checks only these services (static rules included); empty: every service. */
     public Gate forServices(Collection<String> names) {
-        return new Gate(environment, topologyDir, baseline, overlays, imageEnv, only, skip, reportDir, progress, engines, project, parallelism,
-                new LinkedHashSet<>(names));
+        Set<String> chosen = Collections.unmodifiableSet(new LinkedHashSet<>(names));
+        return with(g -> g.services = chosen);
     }
 
     /** How many services are checked at once (default 3). */
     public Gate withParallelism(int count) {
-        return new Gate(environment, topologyDir, baseline, overlays, imageEnv, only, skip, reportDir, progress, engines, project,
-                Math.max(1, count), services);
+        return with(g -> g.parallelism = Math.max(1, count));
     }
 
     private static Set<String> known(Collection<String> checks) {
@@ -174,7 +184,7 @@ public final class Gate {
                 throw new IllegalArgumentException("unknown check '" + c + "': use one of " + CheckSettings.CHECKS);
             }
         }
-        return new LinkedHashSet<>(checks);
+        return Collections.unmodifiableSet(new LinkedHashSet<>(checks));
     }
 
     /** The proposed topology, loaded and validated (a {@link TopologyException} names the file and the fix). */

@@ -4,6 +4,7 @@ import dev.preflight.ecs.EcsRuntime;
 import dev.preflight.ecs.EcsTask;
 import dev.preflight.ecs.ServiceScheduler;
 import dev.preflight.metrics.ProcessUsage;
+import dev.preflight.metrics.TaskReservation;
 import dev.preflight.runtime.RunningTask;
 import dev.preflight.topology.EcsService;
 import java.time.Duration;
@@ -48,9 +49,9 @@ public final class ServiceStress implements AutoCloseable {
             this.metric = metric;
         }
 
-        /** Task-definition units (cpu units, MiB) as cores or bytes. */
-        double amount(int units) {
-            return this == CPU ? units / 1024.0 : units * 1024.0 * 1024.0;
+        /** The reservation's amount of this resource: cores, or bytes. */
+        double amount(TaskReservation reservation) {
+            return this == CPU ? reservation.vcpus() : reservation.memoryBytes();
         }
 
         /** The predefined target-tracking metric of this resource. */
@@ -249,16 +250,14 @@ public final class ServiceStress implements AutoCloseable {
         return rate;
     }
 
-    /** The task's reservation: cores for CPU (1024 units = 1 vCPU), bytes for memory; the topology's where the task gives none. */
+    /** The task's reservation: cores for CPU, bytes for memory. */
     private double reservation(RunningTask task) {
-        int given = resource == Resource.CPU ? task.spec().cpuUnits() : task.spec().memoryMiB();
-        return given > 0 ? resource.amount(given) : reservation(resource, model);
+        return resource.amount(TaskReservation.of(task.spec(), model));
     }
 
-    /** A task's reservation as the topology declares it (256 cpu units and 512 MiB where it says nothing): cores, or bytes. */
+    /** A task's reservation as the topology declares it: cores, or bytes. */
     public static double reservation(Resource resource, EcsService model) {
-        Integer declared = resource == Resource.CPU ? model.cpu() : model.memory();
-        return resource.amount(declared != null ? declared : resource == Resource.CPU ? 256 : 512);
+        return resource.amount(TaskReservation.declared(model));
     }
 
     /** e.g. "CPU of api: 1.75 task loads". */

@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
 /**
  * The runtime's CloudWatch metrics, measured for real once per period. The periods are the control
@@ -64,9 +63,6 @@ public final class RuntimeMetrics implements AutoCloseable {
     private record CpuMark(double cpuSeconds, Instant at) {
     }
 
-    private record Reservation(int cpuUnits, int memoryMiB) {
-    }
-
     private final EcsRuntime runtime;
     private final MetricsOptions options;
     private final Duration period;
@@ -75,7 +71,6 @@ public final class RuntimeMetrics implements AutoCloseable {
     private final ScheduledExecutorService collector;
     private final List<PeriodListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, CpuMark> cpuMarks = new HashMap<>();
-    private final Map<String, Reservation> reservations = new ConcurrentHashMap<>();
     private final Map<String, TaskUsage> taskUsage = new ConcurrentHashMap<>();
     private final Map<String, double[]> healthSamples = new HashMap<>(); // target group -> {sum, count}
     private final Map<String, String[]> albDimensions = new LinkedHashMap<>(); // target group -> {LoadBalancer, TargetGroup}
@@ -277,14 +272,14 @@ public final class RuntimeMetrics implements AutoCloseable {
                 }
                 continue;
             }
-            Reservation reservation = reservation(service.name(), task.deployment().taskDefinitionArn());
+            TaskReservation reservation = TaskReservation.of(process.spec(), runtime.environment().topology().ecs().services().get(service.name()));
             // A task seen for the first time is measured from its process start: ECS counts a container's CPU from its start.
             CpuMark previous = cpuMarks.getOrDefault(task.taskId(), new CpuMark(0, process.startedAt()));
             double wall = Duration.between(previous.at(), end).toNanos() / 1e9;
             double cpu = Math.max(0, usage.get().cpuSeconds() - previous.cpuSeconds());
             cpuMarks.put(task.taskId(), new CpuMark(usage.get().cpuSeconds(), end));
-            double vcpus = reservation.cpuUnits() / 1024.0;
-            double memoryBytes = reservation.memoryMiB() * 1024.0 * 1024.0;
+            double vcpus = reservation.vcpus();
+            double memoryBytes = reservation.memoryBytes();
             if (wall > 0) {
                 used += cpu;
                 reserved += vcpus * wall;
@@ -360,32 +355,6 @@ public final class RuntimeMetrics implements AutoCloseable {
         double measured = Math.max(1, window.toNanos());
         double ratio = (double) period.toNanos() / measured;
         return ratio >= 0.5 && ratio <= 2 ? realPeriodNanos / measured : realPeriodNanos / period.toNanos();
-    }
-
-    /** The task definition's task-level cpu and memory; the topology's when the definition has none. */
-    private Reservation reservation(String service, String taskDefinitionArn) {
-        return reservations.computeIfAbsent(taskDefinitionArn, arn -> {
-            EcsService model = runtime.environment().topology().ecs().services().get(service);
-            int cpu = model != null && model.cpu() != null ? model.cpu() : 256;
-            int memory = model != null && model.memory() != null ? model.memory() : 512;
-            try {
-                TaskDefinition definition = runtime.environment().aws().ecs()
-                        .describeTaskDefinition(r -> r.taskDefinition(arn)).taskDefinition();
-                cpu = parseOr(definition.cpu(), cpu);
-                memory = parseOr(definition.memory(), memory);
-            } catch (RuntimeException e) {
-                LOG.debug("Task definition {} not readable, using the topology's cpu and memory: {}", arn, e.toString());
-            }
-            return new Reservation(cpu, memory);
-        });
-    }
-
-    private static int parseOr(String value, int fallback) {
-        try {
-            return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
     }
 
     @Override

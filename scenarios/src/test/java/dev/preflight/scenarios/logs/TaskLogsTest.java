@@ -9,6 +9,7 @@ import dev.preflight.junit.PreflightEnvironment;
 import dev.preflight.provision.PostgresAdmin;
 import dev.preflight.report.ScenarioReport;
 import dev.preflight.running.RunningEnvironment;
+import dev.preflight.secrets.DatabaseSessions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,12 +53,14 @@ class TaskLogsTest {
                 read.append(stream).append(":\n  ").append(startup.get(0)).append('\n');
             }
 
-            // stderr: a DBA disables the role, so the first task's next database request fails and it says so on stderr.
+            // stderr: a DBA disables the role and ends its sessions (the app opened one at start-up), so the first task's
+            // next database request fails and it says so on stderr.
             EcsTask first = tasks.get(0);
             String role = env.environment().database("app-db").username();
             PostgresAdmin admin = new PostgresAdmin(engines.postgres());
             HttpResponse<String> response;
             admin.execute("alter role " + role + " nologin");
+            DatabaseSessions.of(engines.postgres()).terminate(role);
             try {
                 response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                                 URI.create("http://127.0.0.1:" + first.port() + "/api/db")).timeout(Duration.ofSeconds(15)).build(),
